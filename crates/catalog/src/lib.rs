@@ -1,0 +1,1 @@
+//! The embedded IAM action catalog (Service Authorization Reference) and the API call to IAM action map: lookup, access levels, resource types and ARN templates, wildcard expansion, event mapping with provenance.

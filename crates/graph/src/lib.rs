@@ -1,0 +1,1 @@
+//! The permission graph (petgraph): principals, policies, statements, actions, resources, used and assume-role edges, and its queries (used, unused, missing, unobservable, escalation paths).
