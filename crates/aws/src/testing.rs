@@ -1,0 +1,450 @@
+//! What pare's emulator-backed tests use: a guard that runs a moto server on 127.0.0.1, a small local
+//! CloudTrail endpoint (moto does not implement LookupEvents), SDK clients pointed at an endpoint with the
+//! dummy test credentials, and a way to run their futures.
+//!
+//! Nothing here is used by the product itself; it lives in this crate so that every test that needs the
+//! AWS SDK goes through the one crate that links it.
+
+use crate::config;
+use crate::AwsOptions;
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+pub use aws_sdk_iam;
+pub use aws_sdk_s3;
+
+/// The dummy credentials and region the tests give to child processes (never the user's `~/.aws`).
+pub const TEST_ENV: [(&str, &str); 3] = [
+    ("AWS_ACCESS_KEY_ID", "testing"),
+    ("AWS_SECRET_ACCESS_KEY", "testing"),
+    ("AWS_REGION", "us-east-1"),
+];
+
+/// Environment variables a child process must not inherit so that it sees only [`TEST_ENV`].
+pub const CLEARED_ENV: [&str; 8] = [
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_ENDPOINT_URL",
+    "AWS_DEFAULT_REGION",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_ROLE_ARN",
+];
+
+/// True when the emulator-backed tests must run (`PARE_REQUIRE_EMULATOR=1`, set by scripts/test.sh and CI):
+/// a missing emulator is then a failure rather than a skip.
+pub fn emulator_required() -> bool {
+    std::env::var("PARE_REQUIRE_EMULATOR").is_ok_and(|v| v == "1")
+}
+
+/// The workspace's root (where scripts/setup.sh creates `.venv`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A program from the workspace's venv (`.venv/bin/NAME`), when installed.
+pub fn venv_program(name: &str) -> Option<PathBuf> {
+    let p = workspace_root().join(".venv/bin").join(name);
+    p.is_file().then_some(p)
+}
+
+/// Runs a future to completion on the crate's runtime (for test code that drives the SDK clients).
+pub fn block_on<F: std::future::Future>(fut: F) -> Result<F::Output, crate::AwsError> {
+    config::block_on(fut)
+}
+
+/// A moto server on 127.0.0.1 and a free port, killed when dropped.
+pub struct MotoServer {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+}
+
+impl MotoServer {
+    /// The `moto_server` program: `PARE_MOTO_SERVER` when set, else `.venv/bin/moto_server`.
+    pub fn program() -> Option<PathBuf> {
+        match std::env::var_os("PARE_MOTO_SERVER") {
+            Some(p) => Some(PathBuf::from(p)).filter(|p| p.is_file()),
+            None => venv_program("moto_server"),
+        }
+    }
+
+    /// Starts the server with extra environment variables (e.g. `MOTO_IAM_LOAD_MANAGED_POLICIES=true`)
+    /// and waits (up to 60 s) until it answers HTTP.
+    pub fn start(program: &Path, env: &[(&str, &str)]) -> Result<Self, String> {
+        let port = free_port().map_err(|e| format!("no free port on 127.0.0.1: {e}"))?;
+        let log = std::env::temp_dir().join(format!("pare-moto-{}-{port}.log", std::process::id()));
+        let log_file =
+            std::fs::File::create(&log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+        let log_err = log_file.try_clone().map_err(|e| e.to_string())?;
+        let mut cmd = Command::new(program);
+        cmd.args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdin(Stdio::null())
+            .stdout(log_file)
+            .stderr(log_err);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
+        let mut server = Self { child, port, log };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if http_answers(port) {
+                return Ok(server);
+            }
+            if let Ok(Some(status)) = server.child.try_wait() {
+                let out = std::fs::read_to_string(&server.log).unwrap_or_default();
+                return Err(format!(
+                    "moto_server exited with {status} before answering:\n{out}"
+                ));
+            }
+            if Instant::now() > deadline {
+                return Err(format!("moto_server did not answer on port {port} within 60 s"));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The server's URL, `http://127.0.0.1:PORT`.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Options that point pare at this server in us-east-1.
+    pub fn options(&self) -> AwsOptions {
+        AwsOptions {
+            region: Some("us-east-1".into()),
+            profile: None,
+            endpoint_url: Some(self.endpoint()),
+        }
+    }
+}
+
+impl Drop for MotoServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.log);
+    }
+}
+
+fn free_port() -> std::io::Result<u16> {
+    let l = TcpListener::bind("127.0.0.1:0")?;
+    Ok(l.local_addr()?.port())
+}
+
+fn http_answers(port: u16) -> bool {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let Ok(mut s) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+    if s.write_all(b"GET /moto-api/data.json HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        .is_err()
+    {
+        return false;
+    }
+    let mut buf = [0u8; 12];
+    s.read_exact(&mut buf).is_ok() && buf.starts_with(b"HTTP/1.")
+}
+
+/// SDK configuration for a test endpoint: the dummy credentials, us-east-1, the endpoint URL.
+pub async fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
+    let opts = AwsOptions {
+        region: Some("us-east-1".into()),
+        profile: None,
+        endpoint_url: Some(endpoint.to_owned()),
+    };
+    let base = config::load(&opts).await;
+    base.into_builder()
+        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(
+            aws_credential_types::Credentials::new("testing", "testing", None, None, "pare-tests"),
+        ))
+        .build()
+}
+
+/// An S3 client for a test endpoint (path-style addressing).
+pub async fn s3_client(endpoint: &str) -> aws_sdk_s3::Client {
+    let shared = sdk_config(endpoint).await;
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&shared)
+            .force_path_style(true)
+            .build(),
+    )
+}
+
+/// An IAM client for a test endpoint.
+pub async fn iam_client(endpoint: &str) -> aws_sdk_iam::Client {
+    aws_sdk_iam::Client::new(&sdk_config(endpoint).await)
+}
+
+/// One request the [`FakeCloudTrail`] endpoint received.
+#[derive(Debug, Clone)]
+pub struct RecordedRequest {
+    /// The `X-Amz-Target` header.
+    pub target: String,
+    /// The request body as JSON (`Null` when it was not JSON).
+    pub body: Value,
+    /// The HTTP status answered.
+    pub status: u16,
+}
+
+#[derive(Default)]
+struct FakeState {
+    requests: Vec<RecordedRequest>,
+    throttled: bool,
+}
+
+/// A local HTTP endpoint that speaks CloudTrail's JSON protocol for `LookupEvents`
+/// (`X-Amz-Target: com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents`), serving the given
+/// CloudTrail records as events in pages of `page_size` linked by `NextToken`, filtered by the request's
+/// `StartTime`/`EndTime`. When `throttle_page` is set, the first request for that page (0-based) is
+/// answered once with HTTP 400 `ThrottlingException`, as CloudTrail does past its rate limit.
+pub struct FakeCloudTrail {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    state: Arc<Mutex<FakeState>>,
+    accept: Option<JoinHandle<()>>,
+}
+
+const LOOKUP_TARGET: &str = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents";
+
+struct Served {
+    event: Value,
+    time: f64,
+}
+
+impl FakeCloudTrail {
+    /// Starts the endpoint on 127.0.0.1 and a free port. `records` are CloudTrail records (objects with
+    /// `eventID`, `eventName`, `eventTime`, `eventSource`, ...).
+    pub fn start(records: &[Value], page_size: usize, throttle_page: Option<usize>) -> std::io::Result<Self> {
+        let served: Vec<Served> = records.iter().map(to_event).collect();
+        let served = Arc::new(served);
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let addr = listener.local_addr()?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let state = Arc::new(Mutex::new(FakeState::default()));
+        let (stop2, state2) = (stop.clone(), state.clone());
+        let page_size = page_size.max(1);
+        let accept = std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if stop2.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(conn) = conn else { continue };
+                let (served, state) = (served.clone(), state2.clone());
+                std::thread::spawn(move || serve_connection(conn, &served, &state, page_size, throttle_page));
+            }
+        });
+        Ok(Self {
+            addr,
+            stop,
+            state,
+            accept: Some(accept),
+        })
+    }
+
+    /// The endpoint's URL, `http://127.0.0.1:PORT`.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Every request received so far, in order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .requests
+            .clone()
+    }
+}
+
+impl Drop for FakeCloudTrail {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+        if let Some(h) = self.accept.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// A CloudTrail record as LookupEvents returns it: a few top-level fields and the whole record as a string.
+fn to_event(record: &Value) -> Served {
+    let s = |k: &str| {
+        record
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let time = chrono::DateTime::parse_from_rfc3339(&s("eventTime"))
+        .map(|t| t.timestamp() as f64)
+        .unwrap_or(0.0);
+    let ui = record.get("userIdentity");
+    let username = ui
+        .and_then(|u| u.get("userName").and_then(Value::as_str))
+        .or_else(|| {
+            ui.and_then(|u| u.get("arn"))
+                .and_then(Value::as_str)
+                .and_then(|a| a.rsplit('/').next())
+        })
+        .unwrap_or_default();
+    let event = json!({
+        "EventId": s("eventID"),
+        "EventName": s("eventName"),
+        "ReadOnly": record.get("readOnly").map(|v| v.to_string()).unwrap_or_else(|| "false".into()),
+        "EventTime": time,
+        "EventSource": s("eventSource"),
+        "Username": username,
+        "Resources": [],
+        "CloudTrailEvent": record.to_string(),
+    });
+    Served { event, time }
+}
+
+fn serve_connection(
+    conn: TcpStream,
+    served: &[Served],
+    state: &Mutex<FakeState>,
+    page_size: usize,
+    throttle_page: Option<usize>,
+) {
+    let _ = conn.set_read_timeout(Some(Duration::from_secs(30)));
+    let Ok(write_half) = conn.try_clone() else { return };
+    let mut reader = BufReader::new(conn);
+    let mut writer = write_half;
+    loop {
+        let Some((target, body)) = read_request(&mut reader) else {
+            return;
+        };
+        let body_json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let (status, payload) = answer(&target, &body_json, served, state, page_size, throttle_page);
+        state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .requests
+            .push(RecordedRequest {
+                target,
+                body: body_json,
+                status,
+            });
+        let text = payload.to_string();
+        let mut head = format!(
+            "HTTP/1.1 {status} {}\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\nx-amzn-RequestId: pare-test-{}\r\n",
+            if status == 200 { "OK" } else { "Bad Request" },
+            text.len(),
+            std::process::id()
+        );
+        if status != 200 {
+            if let Some(t) = payload.get("__type").and_then(Value::as_str) {
+                head.push_str(&format!("x-amzn-ErrorType: {t}\r\n"));
+            }
+        }
+        head.push_str("\r\n");
+        if writer.write_all(head.as_bytes()).is_err() || writer.write_all(text.as_bytes()).is_err() {
+            return;
+        }
+        let _ = writer.flush();
+    }
+}
+
+/// Reads one HTTP/1.1 request; returns its `X-Amz-Target` and body, `None` at end of connection.
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<(String, Vec<u8>)> {
+    let mut line = String::new();
+    if reader.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
+    let (mut target, mut length) = (String::new(), 0usize);
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).ok()? == 0 {
+            return None;
+        }
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            match k.trim().to_ascii_lowercase().as_str() {
+                "x-amz-target" => target = v.trim().to_owned(),
+                "content-length" => length = v.trim().parse().ok()?,
+                _ => {}
+            }
+        }
+    }
+    let mut body = vec![0u8; length];
+    reader.read_exact(&mut body).ok()?;
+    Some((target, body))
+}
+
+fn answer(
+    target: &str,
+    body: &Value,
+    served: &[Served],
+    state: &Mutex<FakeState>,
+    page_size: usize,
+    throttle_page: Option<usize>,
+) -> (u16, Value) {
+    if target != LOOKUP_TARGET {
+        return (
+            400,
+            json!({"__type": "UnknownOperationException", "message": format!("unsupported target `{target}`")}),
+        );
+    }
+    let page = match body.get("NextToken").and_then(Value::as_str) {
+        None => 0,
+        Some(t) => match t.strip_prefix("pare-page-").and_then(|n| n.parse::<usize>().ok()) {
+            Some(n) => n,
+            None => {
+                return (
+                    400,
+                    json!({"__type": "InvalidNextTokenException", "message": "invalid NextToken"}),
+                )
+            }
+        },
+    };
+    if throttle_page == Some(page) {
+        let mut st = state.lock().unwrap_or_else(PoisonError::into_inner);
+        if !st.throttled {
+            st.throttled = true;
+            return (
+                400,
+                json!({"__type": "ThrottlingException", "message": "Rate exceeded"}),
+            );
+        }
+    }
+    let start = body.get("StartTime").and_then(Value::as_f64);
+    let end = body.get("EndTime").and_then(Value::as_f64);
+    let matching: Vec<&Value> = served
+        .iter()
+        .filter(|e| start.is_none_or(|s| e.time >= s) && end.is_none_or(|t| e.time <= t))
+        .map(|e| &e.event)
+        .collect();
+    let size = body
+        .get("MaxResults")
+        .and_then(Value::as_u64)
+        .map_or(page_size, |m| (m as usize).clamp(1, page_size));
+    let from = page * size;
+    let events: Vec<Value> = matching
+        .iter()
+        .skip(from)
+        .take(size)
+        .map(|e| (*e).clone())
+        .collect();
+    let mut out = json!({ "Events": events });
+    if from + size < matching.len() {
+        out["NextToken"] = Value::String(format!("pare-page-{}", page + 1));
+    }
+    (200, out)
+}
