@@ -44,6 +44,8 @@ struct RawMap {
     #[serde(default)]
     service_sdk_mappings: HashMap<String, Vec<String>>,
     #[serde(default)]
+    sdk_service_mappings: HashMap<String, String>,
+    #[serde(default)]
     cloudtrail_service_mappings: HashMap<String, String>,
 }
 
@@ -58,6 +60,8 @@ pub(crate) struct MapEntry {
     arn_override: Option<RawTemplate>,
     #[serde(default)]
     conditions: Option<RawCondition>,
+    #[serde(default)]
+    notice: Option<String>,
 }
 
 #[derive(Deserialize, Clone, Debug)]
@@ -140,6 +144,8 @@ impl Condition {
             }
             "Contains" => values.iter().any(|v| v.contains(rhs)),
             "StartsWith" => values.iter().any(|v| v.starts_with(rhs)),
+            "EndsWith" => values.iter().any(|v| v.ends_with(rhs)),
+            "NotEndsWith" => values.iter().all(|v| !v.ends_with(rhs)),
             "NotStartsWith" => values.iter().all(|v| !v.starts_with(rhs)),
             // An operator this version does not know: keep the action (over-reporting beats missing one).
             _ => true,
@@ -177,10 +183,26 @@ impl Mapper {
                 for v in methods_ci.values_mut() {
                     v.sort();
                 }
+                // IAM prefix → SDK names: `service_sdk_mappings`, completed by the inverse of `sdk_service_mappings`
+                // (the former lacks some, e.g. `rds` lists only DocDB and Neptune); the SDK named like the prefix first.
+                let mut sdk_for_prefix = raw.service_sdk_mappings;
+                let mut inverse: Vec<(&String, &String)> = raw.sdk_service_mappings.iter().collect();
+                inverse.sort();
+                for (sdk, prefix) in inverse {
+                    let list = sdk_for_prefix.entry(prefix.clone()).or_default();
+                    if !list.contains(sdk) {
+                        list.push(sdk.clone());
+                    }
+                }
+                for (prefix, list) in &mut sdk_for_prefix {
+                    let squash = |s: &str| s.replace([' ', '-'], "").to_ascii_lowercase();
+                    let p = squash(prefix);
+                    list.sort_by_key(|sdk| squash(sdk) != p);
+                }
                 let mapper = Mapper {
+                    sdk_for_prefix,
                     methods: raw.sdk_method_iam_mappings,
                     methods_ci,
-                    sdk_for_prefix: raw.service_sdk_mappings,
                     permissionless: raw
                         .sdk_permissionless_actions
                         .iter()
@@ -397,6 +419,7 @@ impl Catalog {
             .unwrap_or_default();
         let primary_name = valid.get(primary).map(|(_, info)| info.name).unwrap_or_default();
         let multi = valid.len() > 1;
+        let has_express = valid.iter().any(|(_, info)| info.prefix == "s3express");
         valid
             .iter()
             .enumerate()
@@ -404,6 +427,8 @@ impl Catalog {
                 let is_pass_role = info.full_name == "iam:PassRole";
                 let when = if let Some(c) = &entry.conditions {
                     When::Condition(Condition::from_raw(c))
+                } else if let Some(c) = directory_bucket_condition(entry, info.prefix, has_express) {
+                    When::Condition(c)
                 } else if is_pass_role {
                     When::IfResource
                 } else if !multi || i == primary {
@@ -484,16 +509,18 @@ impl Catalog {
                         break;
                     };
                     let var = &after[..end];
-                    match mappings.get(var) {
+                    let inner = match mappings.get(var) {
                         Some(m) => {
-                            text.push_str(&m.template);
                             conditions.extend(m.conditions.iter().map(Condition::from_raw));
+                            m.template.clone()
                         }
-                        None => {
-                            text.push_str("${");
-                            text.push_str(var);
-                            text.push('}');
-                        }
+                        None => format!("${{{var}}}"),
+                    };
+                    if var.ends_with("WithoutLeadingSlash") && !inner.starts_with("%%") {
+                        // `${ParameterNameWithoutLeadingSlash}` filled from `Name` = `/app/key`: drop the slash.
+                        text.push_str(&format!("%%regex%{inner}%/^\\/?(.+)$/g%%"));
+                    } else {
+                        text.push_str(&inner);
                     }
                     rest = &after[end + 1..];
                 }
@@ -535,6 +562,27 @@ impl Catalog {
             use_event_resources,
         }
     }
+}
+
+/// S3 methods list both `s3:` and `s3express:` actions: the latter only for directory buckets, whose names end
+/// with `--x-s3` (the map says so in a `notice`; two methods carry no notice, hence the prefix rule).
+fn directory_bucket_condition(entry: &MapEntry, prefix: &str, has_express: bool) -> Option<Condition> {
+    const SUFFIX: &str = "--x-s3";
+    let notice = entry.notice.as_deref().unwrap_or_default();
+    let op = if notice.contains("does not end with --x-s3")
+        || (has_express && prefix == "s3" && notice.is_empty())
+    {
+        "NotEndsWith"
+    } else if notice.contains("ends with --x-s3") || (has_express && prefix == "s3express") {
+        "EndsWith"
+    } else {
+        return None;
+    };
+    Some(Condition {
+        lhs: Template::parse("${Bucket}"),
+        op: op.to_owned(),
+        rhs: SUFFIX.to_owned(),
+    })
 }
 
 /// Request parameters that mean the call set tags.
@@ -605,16 +653,23 @@ fn apply(entries: &[PlanEntry], ev: &EventRef<'_>) -> Vec<MappedAction> {
                 }
             }
         }
+        // Whether a builder produced anything at all (`*` included): `iam:PassRole` entries apply only then.
+        let mut produced = !resources.is_empty();
         if resources.is_empty() {
             for b in &entry.builders {
                 scope.resource_template = Some(&b.resource_template);
                 if !b.conditions.iter().all(|c| c.holds(&scope)) {
                     continue;
                 }
-                resources.extend(b.arn.eval(&scope).into_iter().filter(|arn| is_complete_arn(arn)));
+                for value in b.arn.eval(&scope) {
+                    produced |= !value.is_empty();
+                    if is_complete_arn(&value) {
+                        resources.push(value);
+                    }
+                }
             }
         }
-        if matches!(entry.when, When::IfResource) && resources.is_empty() {
+        if matches!(entry.when, When::IfResource) && !produced {
             continue;
         }
         resources.sort();
@@ -632,7 +687,97 @@ fn apply(entries: &[PlanEntry], ev: &EventRef<'_>) -> Vec<MappedAction> {
             }),
         }
     }
+    if !out.iter().any(|m| m.action == "iam:PassRole") {
+        let roles = passed_roles(ev);
+        if !roles.is_empty() {
+            out.push(MappedAction {
+                action: "iam:PassRole".to_owned(),
+                provenance: Provenance::Implied("role-arn-in-request"),
+                resources: roles,
+            });
+        }
+    }
     out
+}
+
+/// IAM role ARNs a mutating call hands to a service (`role`, `roleArn`, `taskRoleArn`, `executionRoleArn`, ...):
+/// passing a role needs `iam:PassRole` on it. Not for IAM and STS themselves (`sts:AssumeRole` names the role it
+/// assumes, it does not pass it), not for read calls, and never an instance-profile ARN or a principal ARN.
+fn passed_roles(ev: &EventRef<'_>) -> Vec<String> {
+    const VERBS: &[&str] = &[
+        "Create",
+        "Update",
+        "Put",
+        "Run",
+        "Start",
+        "Register",
+        "Set",
+        "Modify",
+        "Associate",
+        "Enable",
+        "Import",
+        "Submit",
+        "Add",
+        "Attach",
+        "Request",
+        "Replace",
+        "Copy",
+        "Restore",
+    ];
+    let Some(params) = ev.request_parameters else {
+        return Vec::new();
+    };
+    if matches!(ev.event_source, "iam.amazonaws.com" | "sts.amazonaws.com") {
+        return Vec::new();
+    }
+    let name = normalize_event_name(ev.event_name);
+    if !VERBS.iter().any(|v| name.starts_with(v)) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    collect_roles(params, 0, &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn collect_roles(value: &Value, depth: usize, out: &mut Vec<String>) {
+    if depth > 6 || out.len() >= 16 {
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let key = k.to_ascii_lowercase();
+                let role_key = key == "role"
+                    || key.ends_with("rolearn")
+                    || key == "servicerole"
+                    || key == "executionrole";
+                match v {
+                    Value::String(s) if role_key && is_role_arn(s) => out.push(s.clone()),
+                    Value::Object(_) | Value::Array(_) => collect_roles(v, depth + 1, out),
+                    _ => {}
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                collect_roles(item, depth + 1, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `arn:<partition>:iam::<12 digits>:role/<name>`.
+fn is_role_arn(s: &str) -> bool {
+    let mut parts = s.splitn(6, ':');
+    matches!(
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next()),
+        (Some("arn"), Some(p), Some("iam"), Some(""), Some(acct), Some(res))
+            if p.starts_with("aws") && acct.len() == 12 && acct.bytes().all(|b| b.is_ascii_digit())
+                && res.len() > 5 && res.starts_with("role/")
+    )
 }
 
 /// An ARN we may emit: starts with `arn:`, no unfilled `${...}`, no template syntax left, no empty segment

@@ -78,6 +78,14 @@ pub static OVERRIDES: &[Override] = &[
         doc: "Amazon S3 API Reference, CopyObject, Permissions: \"You must have read access to the source object and write access to the destination bucket\" — s3:GetObject on the source, s3:PutObject on the destination https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html",
     },
     Override {
+        id: "s3-storage-lens-dashboard-data",
+        event_source: "s3.amazonaws.com",
+        event_name: "GetStorageLensDashboardDataInternal",
+        outcome: OverrideOutcome::Actions(&[act("s3:GetStorageLensDashboard", &["%%iftemplatematch%${ConfigurationARN}%%"], true)]),
+        reason: "the S3 console loads a Storage Lens dashboard through this internal call, which is in neither the API map nor the catalog; viewing a dashboard is authorized by s3:GetStorageLensDashboard",
+        doc: "Amazon S3 User Guide, \"Setting Amazon S3 Storage Lens permissions\": viewing a dashboard in the console needs s3:GetStorageLensDashboard https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_iam_permissions.html",
+    },
+    Override {
         id: "signin-check-mfa",
         event_source: "signin.amazonaws.com",
         event_name: "CheckMfa",

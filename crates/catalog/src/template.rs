@@ -147,16 +147,23 @@ impl Part {
                     no.eval(scope)
                 }
             }
+            // No match (or no value) gives the empty string, as in iam-dataset: `%%regex%${Path}%/^\/(.+)$/g%%`
+            // contributes nothing for the default path `/`. An ARN left with an empty name is rejected later.
             Part::Regex(inner, re) => {
                 let Some(re) = re else { return Vec::new() };
-                inner
-                    .eval(scope)
+                let values = inner.eval(scope);
+                if values.is_empty() {
+                    return vec![String::new()];
+                }
+                values
                     .iter()
-                    .filter_map(|v| {
-                        let caps = re.captures(v)?;
-                        caps.get(1).or_else(|| caps.get(0)).map(|m| m.as_str().to_owned())
+                    .map(|v| {
+                        re.captures(v)
+                            .and_then(|caps| {
+                                caps.get(1).or_else(|| caps.get(0)).map(|m| m.as_str().to_owned())
+                            })
+                            .unwrap_or_default()
                     })
-                    .filter(|v| !v.is_empty())
                     .collect()
             }
             Part::UrlEncode(inner) => inner.eval(scope).iter().map(|v| url_encode(v)).collect(),
@@ -183,6 +190,8 @@ fn split_function(after: &str) -> Option<(&str, &str)> {
                 continue;
             }
             (b'}', _) if depth > 0 => depth -= 1,
+            // `…%%%`: the first `%` separates an empty last argument, the final `%%` closes.
+            (b'%', b'%') if depth == 0 && bytes.get(i + 2) == Some(&b'%') => {}
             (b'%', b'%') if depth == 0 => {
                 // A nested function opens with `%%name%`; the closing one is followed by neither a letter run and `%`.
                 let rest = &after[i + 2..];
@@ -305,7 +314,14 @@ fn lookup(scope: &Scope<'_>, path: &[Segment]) -> Vec<String> {
             return Vec::new();
         }
     }
-    for root in [scope.request, scope.response].into_iter().flatten() {
+    // Some services log the request wrapped in one object (`{"CreateFlowLogsRequest": {...}}`).
+    let wrapped = scope.request.and_then(|r| match r {
+        Value::Object(map) if map.len() == 1 => {
+            map.iter().find(|(k, _)| k.ends_with("Request")).map(|(_, v)| v)
+        }
+        _ => None,
+    });
+    for root in [scope.request, wrapped, scope.response].into_iter().flatten() {
         let mut out = Vec::new();
         walk(root, path, &mut out);
         if !out.is_empty() {
@@ -518,6 +534,9 @@ mod tests {
         let t = Template::parse("%%iftruthy%${A}%yes-${A}%no%%");
         assert_eq!(t.eval(&scope(&json!({"a": "v"}))), ["yes-v"]);
         assert_eq!(t.eval(&scope(&json!({}))), ["no"]);
+        let t = Template::parse("%%iftruthy%${A}%arn:x:subnet/*%%%");
+        assert_eq!(t.eval(&scope(&json!({"a": "v"}))), ["arn:x:subnet/*"]);
+        assert_eq!(t.eval(&scope(&json!({}))), [""]);
         assert_eq!(
             Template::parse("%%urlencode%${A}%%").eval(&scope(&json!({"a": "a b/c"}))),
             ["a%20b%2Fc"]
