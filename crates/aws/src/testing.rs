@@ -396,7 +396,11 @@ fn answer(
     page_size: usize,
     throttle_page: Option<usize>,
 ) -> (u16, Value) {
-    if target != LOOKUP_TARGET {
+    // The SDK sends the short form (`CloudTrail_20131101.LookupEvents`); the documented form carries the
+    // `com.amazonaws.cloudtrail.v20131101.` namespace. The service accepts both.
+    if target != LOOKUP_TARGET
+        && target != LOOKUP_TARGET.trim_start_matches("com.amazonaws.cloudtrail.v20131101.")
+    {
         return (
             400,
             json!({"__type": "UnknownOperationException", "message": format!("unsupported target `{target}`")}),
@@ -447,4 +451,207 @@ fn answer(
         out["NextToken"] = Value::String(format!("pare-page-{}", page + 1));
     }
     (200, out)
+}
+
+/// The account moto simulates.
+pub const MOTO_ACCOUNT: &str = "123456789012";
+
+/// What [`seed_iam_account`] created, for assertions.
+#[derive(Debug, Clone)]
+pub struct SeededAccount {
+    /// The customer managed policy attached to the group, the user and the role: version `v1` is the default,
+    /// `v2` (broader, `s3:*`) is not.
+    pub read_policy_arn: String,
+    /// The policy used as permissions boundary of the role (moto 5.2.5 has no user boundaries).
+    pub boundary_arn: String,
+    /// The AWS managed policy attached to `bob`.
+    pub aws_managed_arn: String,
+    /// The users' ARNs (`alice` in group `devs`, `bob` in no group).
+    pub users: Vec<String>,
+    /// The group's ARN.
+    pub group: String,
+    /// The role's ARN (path `/service/`).
+    pub role: String,
+}
+
+/// The default version of the read policy.
+pub const READ_POLICY_V1: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ReadLogs","Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::pare-logs","arn:aws:s3:::pare-logs/*"]}]}"#;
+/// The second, non-default version of the read policy.
+pub const READ_POLICY_V2: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Everything","Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+
+/// Creates users, a group with membership, a role with trust policy and path, inline and managed policies
+/// (one with a second, non-default version), an AWS managed policy attachment and a permission boundary
+/// on the role through aws-sdk-iam (moto 5.2.5 does not implement PutUserPermissionsBoundary). The AWS managed policy needs moto started with `MOTO_IAM_LOAD_MANAGED_POLICIES=true`.
+pub async fn seed_iam_account(iam: &aws_sdk_iam::Client) -> Result<SeededAccount, String> {
+    let read = iam
+        .create_policy()
+        .policy_name("pare-read")
+        .path("/pare/")
+        .description("read the pare logs bucket")
+        .policy_document(READ_POLICY_V1)
+        .send()
+        .await
+        .map_err(sdk_fail("create_policy pare-read"))?;
+    let read_arn = read.policy().and_then(|p| p.arn()).unwrap_or_default().to_owned();
+    iam.create_policy_version()
+        .policy_arn(&read_arn)
+        .policy_document(READ_POLICY_V2)
+        .set_as_default(false)
+        .send()
+        .await
+        .map_err(sdk_fail("create_policy_version"))?;
+    let boundary = iam
+        .create_policy()
+        .policy_name("pare-boundary")
+        .policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","cloudtrail:LookupEvents","sqs:*","kms:Decrypt"],"Resource":"*"}]}"#,
+        )
+        .send()
+        .await
+        .map_err(sdk_fail("create_policy pare-boundary"))?;
+    let boundary_arn = boundary
+        .policy()
+        .and_then(|p| p.arn())
+        .unwrap_or_default()
+        .to_owned();
+    let aws_managed_arn = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess".to_owned();
+
+    let group = iam
+        .create_group()
+        .group_name("devs")
+        .path("/teams/")
+        .send()
+        .await
+        .map_err(sdk_fail("create_group"))?;
+    let group_arn = group.group().map(|g| g.arn().to_owned()).unwrap_or_default();
+    iam.put_group_policy()
+        .group_name("devs")
+        .policy_name("devs-describe")
+        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:Describe*","Resource":"*"}]}"#)
+        .send()
+        .await
+        .map_err(sdk_fail("put_group_policy"))?;
+    iam.attach_group_policy()
+        .group_name("devs")
+        .policy_arn(&read_arn)
+        .send()
+        .await
+        .map_err(sdk_fail("attach_group_policy"))?;
+
+    let mut users = Vec::new();
+    for name in ["alice", "bob"] {
+        let u = iam
+            .create_user()
+            .user_name(name)
+            .send()
+            .await
+            .map_err(sdk_fail("create_user"))?;
+        users.push(u.user().map(|u| u.arn().to_owned()).unwrap_or_default());
+    }
+    iam.add_user_to_group()
+        .group_name("devs")
+        .user_name("alice")
+        .send()
+        .await
+        .map_err(sdk_fail("add_user_to_group"))?;
+    // Characters the service URL-encodes (`%`, space, `+`, `&`) prove the documents are decoded.
+    iam.put_user_policy()
+        .user_name("alice")
+        .policy_name("alice-kms")
+        .policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"Decrypt","Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab","Condition":{"StringLike":{"kms:EncryptionContext:path":"reports/2026 q3+q4 & 100%25/*"}}}]}"#,
+        )
+        .send()
+        .await
+        .map_err(sdk_fail("put_user_policy"))?;
+    iam.attach_user_policy()
+        .user_name("alice")
+        .policy_arn(&read_arn)
+        .send()
+        .await
+        .map_err(sdk_fail("attach_user_policy"))?;
+    iam.attach_user_policy()
+        .user_name("bob")
+        .policy_arn(&aws_managed_arn)
+        .send()
+        .await
+        .map_err(sdk_fail("attach_user_policy (aws managed)"))?;
+
+    let role = iam
+        .create_role()
+        .role_name("app")
+        .path("/service/")
+        .assume_role_policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+        )
+        .permissions_boundary(&boundary_arn)
+        .send()
+        .await
+        .map_err(sdk_fail("create_role"))?;
+    let role_arn = role.role().map(|r| r.arn().to_owned()).unwrap_or_default();
+    iam.put_role_policy()
+        .role_name("app")
+        .policy_name("app-sqs")
+        .policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:SendMessage","sqs:ReceiveMessage"],"Resource":"arn:aws:sqs:us-east-1:123456789012:jobs"}]}"#,
+        )
+        .send()
+        .await
+        .map_err(sdk_fail("put_role_policy"))?;
+    iam.attach_role_policy()
+        .role_name("app")
+        .policy_arn(&read_arn)
+        .send()
+        .await
+        .map_err(sdk_fail("attach_role_policy"))?;
+    Ok(SeededAccount {
+        read_policy_arn: read_arn,
+        boundary_arn,
+        aws_managed_arn,
+        users,
+        group: group_arn,
+        role: role_arn,
+    })
+}
+
+fn sdk_fail<E, R>(
+    what: &'static str,
+) -> impl FnOnce(aws_smithy_runtime_api::client::result::SdkError<E, R>) -> String
+where
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    move |err| crate::error::from_sdk(err, what, "the emulator").to_string()
+}
+
+/// Runs `.venv/bin/aws iam get-account-authorization-details` against an endpoint with the dummy test
+/// credentials (timestamps as ISO 8601 through a temporary CLI config file), returning its JSON output.
+pub fn aws_cli_authorization_details(endpoint: &str, scratch: &Path) -> Result<Value, String> {
+    let aws = venv_program("aws").ok_or("the AWS CLI is not installed in .venv (run scripts/setup.sh)")?;
+    let cfg = scratch.join("aws-cli-config");
+    std::fs::write(&cfg, "[default]\ncli_timestamp_format = iso8601\n").map_err(|e| e.to_string())?;
+    let mut cmd = Command::new(aws);
+    cmd.args([
+        "iam",
+        "get-account-authorization-details",
+        "--endpoint-url",
+        endpoint,
+        "--region",
+        "us-east-1",
+    ])
+    .args(["--output", "json"]);
+    for k in CLEARED_ENV {
+        cmd.env_remove(k);
+    }
+    cmd.envs(TEST_ENV)
+        .env("AWS_CONFIG_FILE", &cfg)
+        .env("AWS_SHARED_CREDENTIALS_FILE", scratch.join("none"));
+    let out = cmd.output().map_err(|e| format!("cannot run the AWS CLI: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "the AWS CLI failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    serde_json::from_slice(&out.stdout).map_err(|e| format!("the AWS CLI printed invalid JSON: {e}"))
 }
