@@ -88,13 +88,25 @@ pub struct Stats {
 pub struct RecordError {
     /// The source it came from.
     pub source: String,
-    /// Zero-based index of the record in its source (the line for JSON lines).
+    /// Zero-based index of the record in its source.
     pub record: u64,
+    /// 1-based line, for JSON-lines sources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
     /// What is wrong, lowercase, user values in backticks.
     pub message: String,
     /// The kebab-case reason code counted in [`Stats::reasons`].
     #[serde(default)]
     pub reason: String,
+}
+
+impl std::fmt::Display for RecordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{} ({}:{})", self.message, self.source, line),
+            None => write!(f, "{} ({}:record {})", self.message, self.source, self.record),
+        }
+    }
 }
 
 /// What kind of identity made the calls.
@@ -505,6 +517,7 @@ mod tests {
                     s.stats.errors.push(RecordError {
                         source: src,
                         record: rec,
+                        line: None,
                         message: msg,
                         reason: "not-json".into(),
                     });
