@@ -169,6 +169,10 @@ pub struct Principal {
     /// The trust policy of a role (`AssumeRolePolicyDocument`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trust: Option<PolicyDocument>,
+    /// ARNs of managed policies attached to it (or used as its boundary) whose documents are not in the
+    /// sources, such as AWS managed policies attached from Terraform or CloudFormation; sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unresolved: Vec<String>,
 }
 
 impl Principal {
@@ -184,6 +188,7 @@ impl Principal {
             groups: Vec::new(),
             boundary: None,
             trust: None,
+            unresolved: Vec::new(),
         }
     }
 }
@@ -476,6 +481,7 @@ impl Snapshot {
                     last.inline.extend(p.inline);
                     last.attached.extend(p.attached);
                     last.groups.extend(p.groups);
+                    last.unresolved.extend(p.unresolved);
                     if last.boundary.is_none() {
                         last.boundary = p.boundary;
                     }
@@ -491,6 +497,8 @@ impl Snapshot {
             sort_docs(&mut p.attached);
             p.groups.sort();
             p.groups.dedup();
+            p.unresolved.sort();
+            p.unresolved.dedup();
         }
         self.principals = merged;
         sort_docs(&mut self.policies);

@@ -1,0 +1,1 @@
+//! Policy lint (see [`lint_document`]).
