@@ -655,3 +655,11 @@ pub fn aws_cli_authorization_details(endpoint: &str, scratch: &Path) -> Result<V
     }
     serde_json::from_slice(&out.stdout).map_err(|e| format!("the AWS CLI printed invalid JSON: {e}"))
 }
+
+/// Gzips bytes as CloudTrail delivers its `.json.gz` log files.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    // Writing into a Vec cannot fail.
+    let _ = enc.write_all(bytes);
+    enc.finish().unwrap_or_default()
+}
