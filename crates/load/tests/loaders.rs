@@ -183,3 +183,78 @@ fn cloudformation_json() {
 fn fixture_files_exist() {
     assert!(Path::new(ROOT).is_dir());
 }
+
+#[test]
+fn terraform_plan() {
+    let s = check("terraform_plan", "terraform/reports-plan.json");
+    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    let role = s
+        .principal("arn:aws:iam::111122223333:role/service/reports-app")
+        .unwrap();
+    let inline: Vec<&str> = role.inline.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(inline, ["inline-logs", "reports-data"]);
+    let data = serde_json::to_string(&role.inline[1].document).unwrap();
+    assert!(data.contains("${terraform:aws_s3_bucket.data.arn}"), "{data}");
+    assert_eq!(role.attached[0].name, "reports-queues");
+    assert_eq!(
+        role.unresolved,
+        [
+            "arn:aws:iam::111122223333:policy/boundaries/DeveloperBoundary",
+            "arn:aws:iam::aws:policy/ReadOnlyAccess"
+        ]
+    );
+    assert!(role.trust.is_some());
+    let alice = "arn:aws:iam::111122223333:user/alice";
+    let names: Vec<&str> = s
+        .identity_policies(alice)
+        .iter()
+        .map(|d| d.name.as_str())
+        .collect();
+    assert_eq!(names, ["audit", "reports-queues"]);
+    assert!(
+        s.principal("arn:aws:iam::111122223333:user/ci/ci-deployer")
+            .is_some(),
+        "child module, count"
+    );
+    assert!(
+        s.principal("arn:aws:iam::111122223333:role/reports-batch")
+            .is_some(),
+        "attached outside the plan"
+    );
+    assert!(
+        s.policies.iter().any(|p| p.name == "describe-instances"),
+        "unattached"
+    );
+    assert!(
+        !serde_json::to_string(&s).unwrap().contains("legacy-admin"),
+        "planned for deletion"
+    );
+    assert!(s
+        .placeholders
+        .iter()
+        .any(|p| p.reason.contains("aws_s3_bucket_policy.data")));
+}
+
+#[test]
+fn terraform_plan_without_account() {
+    let s = load_sources(
+        &["../../fixtures/scenarios/reports-app/terraform/plan.json"],
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    assert!(s
+        .principal("arn:aws:iam::${terraform:account_id}:role/reports-app")
+        .is_some());
+    assert!(s.placeholders.iter().any(|p| p.name == "${terraform:account_id}"));
+    let mut options = LoadOptions::default();
+    options
+        .params
+        .insert("AWS::AccountId".into(), "111122223333".into());
+    let s = load_sources(
+        &["../../fixtures/scenarios/reports-app/terraform/plan.json"],
+        &options,
+    )
+    .unwrap();
+    let role = s.principal("arn:aws:iam::111122223333:role/reports-app").unwrap();
+    assert_eq!(role.inline[0].name, "reports-app-data");
+}
