@@ -188,33 +188,150 @@ pub async fn iam_client(endpoint: &str) -> aws_sdk_iam::Client {
     aws_sdk_iam::Client::new(&sdk_config(endpoint).await)
 }
 
-/// One request the [`FakeCloudTrail`] endpoint received.
+/// One request a fake endpoint received.
 #[derive(Debug, Clone)]
 pub struct RecordedRequest {
-    /// The `X-Amz-Target` header.
+    /// The `X-Amz-Target` header (empty for query-protocol services such as IAM).
     pub target: String,
     /// The request body as JSON (`Null` when it was not JSON).
     pub body: Value,
+    /// The request body as text (form-encoded for query-protocol services).
+    pub raw: String,
     /// The HTTP status answered.
     pub status: u16,
 }
 
-#[derive(Default)]
-struct FakeState {
-    requests: Vec<RecordedRequest>,
-    throttled: bool,
+/// One answer of a fake endpoint.
+struct Reply {
+    status: u16,
+    content_type: &'static str,
+    body: String,
+    error_type: Option<String>,
+}
+
+type Handler = dyn Fn(&str, &[u8]) -> Reply + Send + Sync;
+
+/// A minimal HTTP/1.1 server on 127.0.0.1 (keep-alive, Content-Length bodies) that records every request
+/// and answers through a handler. Stopped when dropped.
+struct FakeServer {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    requests: Arc<Mutex<Vec<RecordedRequest>>>,
+    accept: Option<JoinHandle<()>>,
+}
+
+impl FakeServer {
+    fn start(handler: Arc<Handler>) -> std::io::Result<Self> {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let addr = listener.local_addr()?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let (stop2, requests2) = (stop.clone(), requests.clone());
+        let accept = std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if stop2.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(conn) = conn else { continue };
+                let (handler, requests) = (handler.clone(), requests2.clone());
+                std::thread::spawn(move || serve_connection(conn, &*handler, &requests));
+            }
+        });
+        Ok(Self {
+            addr,
+            stop,
+            requests,
+            accept: Some(accept),
+        })
+    }
+
+    fn requests(&self) -> Vec<RecordedRequest> {
+        self.requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+        if let Some(h) = self.accept.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+fn serve_connection(conn: TcpStream, handler: &Handler, requests: &Mutex<Vec<RecordedRequest>>) {
+    let _ = conn.set_read_timeout(Some(Duration::from_secs(30)));
+    let Ok(mut writer) = conn.try_clone() else { return };
+    let mut reader = BufReader::new(conn);
+    while let Some((target, body)) = read_request(&mut reader) {
+        let reply = handler(&target, &body);
+        requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(RecordedRequest {
+                target,
+                body: serde_json::from_slice(&body).unwrap_or(Value::Null),
+                raw: String::from_utf8_lossy(&body).into_owned(),
+                status: reply.status,
+            });
+        let mut head = format!(
+            "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nx-amzn-RequestId: pare-test\r\n",
+            reply.status,
+            if reply.status == 200 { "OK" } else { "Bad Request" },
+            reply.content_type,
+            reply.body.len(),
+        );
+        if let Some(t) = &reply.error_type {
+            head.push_str(&format!("x-amzn-ErrorType: {t}\r\n"));
+        }
+        head.push_str("\r\n");
+        if writer.write_all(head.as_bytes()).is_err() || writer.write_all(reply.body.as_bytes()).is_err() {
+            return;
+        }
+        let _ = writer.flush();
+    }
+}
+
+/// Reads one HTTP/1.1 request; returns its `X-Amz-Target` and body, `None` at end of connection.
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<(String, Vec<u8>)> {
+    let mut line = String::new();
+    if reader.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
+    let (mut target, mut length) = (String::new(), 0usize);
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).ok()? == 0 {
+            return None;
+        }
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            match k.trim().to_ascii_lowercase().as_str() {
+                "x-amz-target" => target = v.trim().to_owned(),
+                "content-length" => length = v.trim().parse().ok()?,
+                _ => {}
+            }
+        }
+    }
+    let mut body = vec![0u8; length];
+    reader.read_exact(&mut body).ok()?;
+    Some((target, body))
 }
 
 /// A local HTTP endpoint that speaks CloudTrail's JSON protocol for `LookupEvents`
-/// (`X-Amz-Target: com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents`), serving the given
-/// CloudTrail records as events in pages of `page_size` linked by `NextToken`, filtered by the request's
+/// (`X-Amz-Target: com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents`, JSON 1.1), serving the
+/// given CloudTrail records as events in pages of `page_size` linked by `NextToken`, filtered by the request's
 /// `StartTime`/`EndTime`. When `throttle_page` is set, the first request for that page (0-based) is
 /// answered once with HTTP 400 `ThrottlingException`, as CloudTrail does past its rate limit.
 pub struct FakeCloudTrail {
-    addr: SocketAddr,
-    stop: Arc<AtomicBool>,
-    state: Arc<Mutex<FakeState>>,
-    accept: Option<JoinHandle<()>>,
+    server: FakeServer,
 }
 
 const LOOKUP_TARGET: &str = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents";
@@ -229,53 +346,106 @@ impl FakeCloudTrail {
     /// `eventID`, `eventName`, `eventTime`, `eventSource`, ...).
     pub fn start(records: &[Value], page_size: usize, throttle_page: Option<usize>) -> std::io::Result<Self> {
         let served: Vec<Served> = records.iter().map(to_event).collect();
-        let served = Arc::new(served);
-        let listener = TcpListener::bind("127.0.0.1:0")?;
-        let addr = listener.local_addr()?;
-        let stop = Arc::new(AtomicBool::new(false));
-        let state = Arc::new(Mutex::new(FakeState::default()));
-        let (stop2, state2) = (stop.clone(), state.clone());
         let page_size = page_size.max(1);
-        let accept = std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                if stop2.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(conn) = conn else { continue };
-                let (served, state) = (served.clone(), state2.clone());
-                std::thread::spawn(move || serve_connection(conn, &served, &state, page_size, throttle_page));
+        let throttled = AtomicBool::new(false);
+        let handler = move |target: &str, body: &[u8]| {
+            let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+            let (status, payload) = answer(target, &body, &served, &throttled, page_size, throttle_page);
+            let error_type = payload
+                .get("__type")
+                .and_then(Value::as_str)
+                .filter(|_| status != 200)
+                .map(str::to_owned);
+            Reply {
+                status,
+                content_type: "application/x-amz-json-1.1",
+                body: payload.to_string(),
+                error_type,
             }
-        });
+        };
         Ok(Self {
-            addr,
-            stop,
-            state,
-            accept: Some(accept),
+            server: FakeServer::start(Arc::new(handler))?,
         })
     }
 
     /// The endpoint's URL, `http://127.0.0.1:PORT`.
     pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.server.addr)
     }
 
     /// Every request received so far, in order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .requests
-            .clone()
+        self.server.requests()
     }
 }
 
-impl Drop for FakeCloudTrail {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr);
-        if let Some(h) = self.accept.take() {
-            let _ = h.join();
-        }
+/// A local HTTP endpoint that answers IAM `GetAccountAuthorizationDetails` (query protocol, XML) with the
+/// given result pages in turn: page `i` is served for `Marker=pare-page-i` (the first without a marker);
+/// every page but the last says `IsTruncated` and gives the next marker. Each page is the inner XML of
+/// `GetAccountAuthorizationDetailsResult` without `IsTruncated`/`Marker` (as real IAM writes it: policy
+/// documents URL-encoded). moto never paginates this call; this proves the SDK paginator is followed.
+pub struct FakeIamPages {
+    server: FakeServer,
+}
+
+impl FakeIamPages {
+    /// Starts the endpoint on 127.0.0.1 and a free port.
+    pub fn start(pages: Vec<String>) -> std::io::Result<Self> {
+        let handler = move |_target: &str, body: &[u8]| {
+            let form = String::from_utf8_lossy(body);
+            let param = |k: &str| {
+                form.split('&').find_map(|kv| {
+                    kv.split_once('=')
+                        .filter(|(key, _)| *key == k)
+                        .map(|(_, v)| v.to_owned())
+                })
+            };
+            let page = match param("Marker") {
+                None => Some(0),
+                Some(m) => m.strip_prefix("pare-page-").and_then(|n| n.parse::<usize>().ok()),
+            };
+            let action = param("Action").unwrap_or_default();
+            match page.filter(|p| *p < pages.len()).filter(|_| action == "GetAccountAuthorizationDetails") {
+                Some(p) => {
+                    let more = if p + 1 < pages.len() {
+                        format!("<IsTruncated>true</IsTruncated><Marker>pare-page-{}</Marker>", p + 1)
+                    } else {
+                        "<IsTruncated>false</IsTruncated>".to_owned()
+                    };
+                    let xml = format!(
+                        "<GetAccountAuthorizationDetailsResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">\
+                         <GetAccountAuthorizationDetailsResult>{more}{}</GetAccountAuthorizationDetailsResult>\
+                         <ResponseMetadata><RequestId>pare-test</RequestId></ResponseMetadata>\
+                         </GetAccountAuthorizationDetailsResponse>",
+                        pages[p]
+                    );
+                    Reply { status: 200, content_type: "text/xml", body: xml, error_type: None }
+                }
+                None => Reply {
+                    status: 400,
+                    content_type: "text/xml",
+                    body: format!(
+                        "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Sender</Type>\
+                         <Code>InvalidInput</Code><Message>unexpected request `{form}`</Message></Error>\
+                         <RequestId>pare-test</RequestId></ErrorResponse>"
+                    ),
+                    error_type: None,
+                },
+            }
+        };
+        Ok(Self {
+            server: FakeServer::start(Arc::new(handler))?,
+        })
+    }
+
+    /// The endpoint's URL, `http://127.0.0.1:PORT`.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.server.addr)
+    }
+
+    /// Every request received so far, in order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.server.requests()
     }
 }
 
@@ -313,86 +483,11 @@ fn to_event(record: &Value) -> Served {
     Served { event, time }
 }
 
-fn serve_connection(
-    conn: TcpStream,
-    served: &[Served],
-    state: &Mutex<FakeState>,
-    page_size: usize,
-    throttle_page: Option<usize>,
-) {
-    let _ = conn.set_read_timeout(Some(Duration::from_secs(30)));
-    let Ok(write_half) = conn.try_clone() else { return };
-    let mut reader = BufReader::new(conn);
-    let mut writer = write_half;
-    loop {
-        let Some((target, body)) = read_request(&mut reader) else {
-            return;
-        };
-        let body_json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-        let (status, payload) = answer(&target, &body_json, served, state, page_size, throttle_page);
-        state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .requests
-            .push(RecordedRequest {
-                target,
-                body: body_json,
-                status,
-            });
-        let text = payload.to_string();
-        let mut head = format!(
-            "HTTP/1.1 {status} {}\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\nx-amzn-RequestId: pare-test-{}\r\n",
-            if status == 200 { "OK" } else { "Bad Request" },
-            text.len(),
-            std::process::id()
-        );
-        if status != 200 {
-            if let Some(t) = payload.get("__type").and_then(Value::as_str) {
-                head.push_str(&format!("x-amzn-ErrorType: {t}\r\n"));
-            }
-        }
-        head.push_str("\r\n");
-        if writer.write_all(head.as_bytes()).is_err() || writer.write_all(text.as_bytes()).is_err() {
-            return;
-        }
-        let _ = writer.flush();
-    }
-}
-
-/// Reads one HTTP/1.1 request; returns its `X-Amz-Target` and body, `None` at end of connection.
-fn read_request(reader: &mut BufReader<TcpStream>) -> Option<(String, Vec<u8>)> {
-    let mut line = String::new();
-    if reader.read_line(&mut line).ok()? == 0 {
-        return None;
-    }
-    let (mut target, mut length) = (String::new(), 0usize);
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h).ok()? == 0 {
-            return None;
-        }
-        let h = h.trim_end();
-        if h.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            match k.trim().to_ascii_lowercase().as_str() {
-                "x-amz-target" => target = v.trim().to_owned(),
-                "content-length" => length = v.trim().parse().ok()?,
-                _ => {}
-            }
-        }
-    }
-    let mut body = vec![0u8; length];
-    reader.read_exact(&mut body).ok()?;
-    Some((target, body))
-}
-
 fn answer(
     target: &str,
     body: &Value,
     served: &[Served],
-    state: &Mutex<FakeState>,
+    throttled: &AtomicBool,
     page_size: usize,
     throttle_page: Option<usize>,
 ) -> (u16, Value) {
@@ -418,15 +513,11 @@ fn answer(
             }
         },
     };
-    if throttle_page == Some(page) {
-        let mut st = state.lock().unwrap_or_else(PoisonError::into_inner);
-        if !st.throttled {
-            st.throttled = true;
-            return (
-                400,
-                json!({"__type": "ThrottlingException", "message": "Rate exceeded"}),
-            );
-        }
+    if throttle_page == Some(page) && !throttled.swap(true, Ordering::SeqCst) {
+        return (
+            400,
+            json!({"__type": "ThrottlingException", "message": "Rate exceeded"}),
+        );
     }
     let start = body.get("StartTime").and_then(Value::as_f64);
     let end = body.get("EndTime").and_then(Value::as_f64);

@@ -264,7 +264,7 @@ fn lookup_events_sends_the_time_window() {
 }
 
 #[test]
-fn lookup_events_with_no_events_and_without_region() {
+fn lookup_events_with_no_events_yields_nothing() {
     test_env();
     let fake = FakeCloudTrail::start(&[], 50, None).unwrap();
     let opts = AwsOptions {
@@ -349,4 +349,130 @@ fn authorization_details_match_the_aws_cli_output() {
     assert!(users
         .iter()
         .all(|u| u["CreateDate"].as_str().unwrap().ends_with("+00:00")));
+}
+
+/// Percent-encodes as IAM does for policy documents in its XML responses.
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[test]
+fn authorization_details_follow_every_page_and_decode_documents() {
+    test_env();
+    let user_doc = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/a b+c/*"}}"#;
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    let v1 = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"*"}]}"#;
+    let pages = vec![
+        format!(
+            "<UserDetailList><member><Path>/</Path><UserName>carol</UserName><UserId>AIDAEXAMPLE1</UserId>\
+             <Arn>arn:aws:iam::111122223333:user/carol</Arn><CreateDate>2026-01-02T03:04:05Z</CreateDate>\
+             <UserPolicyList><member><PolicyName>carol-read</PolicyName><PolicyDocument>{}</PolicyDocument></member></UserPolicyList>\
+             <GroupList><member>ops</member></GroupList><AttachedManagedPolicies/>\
+             <PermissionsBoundary><PermissionsBoundaryType>Policy</PermissionsBoundaryType>\
+             <PermissionsBoundaryArn>arn:aws:iam::111122223333:policy/edge</PermissionsBoundaryArn></PermissionsBoundary>\
+             <Tags><member><Key>team</Key><Value>ops</Value></member></Tags></member></UserDetailList>\
+             <GroupDetailList/><RoleDetailList/><Policies/>",
+            url_encode(user_doc)
+        ),
+        format!(
+            "<UserDetailList/><GroupDetailList><member><Path>/</Path><GroupName>ops</GroupName><GroupId>AGPAEXAMPLE</GroupId>\
+             <Arn>arn:aws:iam::111122223333:group/ops</Arn><CreateDate>2026-01-02T03:04:05.250Z</CreateDate>\
+             <GroupPolicyList/><AttachedManagedPolicies><member><PolicyName>send</PolicyName>\
+             <PolicyArn>arn:aws:iam::111122223333:policy/send</PolicyArn></member></AttachedManagedPolicies></member></GroupDetailList>\
+             <RoleDetailList><member><Path>/svc/</Path><RoleName>fn</RoleName><RoleId>AROAEXAMPLE</RoleId>\
+             <Arn>arn:aws:iam::111122223333:role/svc/fn</Arn><CreateDate>2026-01-02T03:04:05Z</CreateDate>\
+             <AssumeRolePolicyDocument>{}</AssumeRolePolicyDocument><InstanceProfileList/><RolePolicyList/>\
+             <AttachedManagedPolicies/><Tags/><RoleLastUsed><LastUsedDate>2026-02-01T00:00:00Z</LastUsedDate>\
+             <Region>eu-west-1</Region></RoleLastUsed></member></RoleDetailList><Policies/>",
+            url_encode(trust)
+        ),
+        format!(
+            "<UserDetailList/><GroupDetailList/><RoleDetailList/><Policies><member><PolicyName>send</PolicyName>\
+             <PolicyId>ANPAEXAMPLE</PolicyId><Arn>arn:aws:iam::111122223333:policy/send</Arn><Path>/</Path>\
+             <DefaultVersionId>v1</DefaultVersionId><AttachmentCount>1</AttachmentCount>\
+             <PermissionsBoundaryUsageCount>0</PermissionsBoundaryUsageCount><IsAttachable>true</IsAttachable>\
+             <CreateDate>2026-01-01T00:00:00Z</CreateDate><UpdateDate>2026-01-03T00:00:00Z</UpdateDate>\
+             <PolicyVersionList><member><Document>{}</Document><VersionId>v2</VersionId><IsDefaultVersion>false</IsDefaultVersion>\
+             <CreateDate>2026-01-03T00:00:00Z</CreateDate></member><member><Document>{}</Document><VersionId>v1</VersionId>\
+             <IsDefaultVersion>true</IsDefaultVersion><CreateDate>2026-01-01T00:00:00Z</CreateDate></member></PolicyVersionList>\
+             </member></Policies>",
+            url_encode(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:*","Resource":"*"}]}"#),
+            url_encode(v1)
+        ),
+    ];
+    let fake = testing::FakeIamPages::start(pages).unwrap();
+    let opts = AwsOptions {
+        region: Some("us-east-1".into()),
+        profile: None,
+        endpoint_url: Some(fake.endpoint()),
+    };
+    let got = pare_aws::account_authorization_details(&opts).unwrap();
+    let doc = |s: &str| serde_json::from_str::<Value>(s).unwrap();
+    let want = serde_json::json!({
+        "UserDetailList": [{
+            "Path": "/", "UserName": "carol", "UserId": "AIDAEXAMPLE1", "Arn": "arn:aws:iam::111122223333:user/carol",
+            "CreateDate": "2026-01-02T03:04:05+00:00",
+            "UserPolicyList": [{"PolicyName": "carol-read", "PolicyDocument": doc(user_doc)}],
+            "GroupList": ["ops"], "AttachedManagedPolicies": [],
+            "PermissionsBoundary": {"PermissionsBoundaryType": "Policy",
+                                    "PermissionsBoundaryArn": "arn:aws:iam::111122223333:policy/edge"},
+            "Tags": [{"Key": "team", "Value": "ops"}]
+        }],
+        "GroupDetailList": [{
+            "Path": "/", "GroupName": "ops", "GroupId": "AGPAEXAMPLE", "Arn": "arn:aws:iam::111122223333:group/ops",
+            "CreateDate": "2026-01-02T03:04:05.250000+00:00", "GroupPolicyList": [],
+            "AttachedManagedPolicies": [{"PolicyName": "send", "PolicyArn": "arn:aws:iam::111122223333:policy/send"}]
+        }],
+        "RoleDetailList": [{
+            "Path": "/svc/", "RoleName": "fn", "RoleId": "AROAEXAMPLE", "Arn": "arn:aws:iam::111122223333:role/svc/fn",
+            "CreateDate": "2026-01-02T03:04:05+00:00", "AssumeRolePolicyDocument": doc(trust),
+            "InstanceProfileList": [], "RolePolicyList": [], "AttachedManagedPolicies": [], "Tags": [],
+            "RoleLastUsed": {"LastUsedDate": "2026-02-01T00:00:00+00:00", "Region": "eu-west-1"}
+        }],
+        "Policies": [{
+            "PolicyName": "send", "PolicyId": "ANPAEXAMPLE", "Arn": "arn:aws:iam::111122223333:policy/send", "Path": "/",
+            "DefaultVersionId": "v1", "AttachmentCount": 1, "PermissionsBoundaryUsageCount": 0, "IsAttachable": true,
+            "CreateDate": "2026-01-01T00:00:00+00:00", "UpdateDate": "2026-01-03T00:00:00+00:00",
+            "PolicyVersionList": [
+                {"Document": doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:*","Resource":"*"}]}"#),
+                 "VersionId": "v2", "IsDefaultVersion": false, "CreateDate": "2026-01-03T00:00:00+00:00"},
+                {"Document": doc(v1), "VersionId": "v1", "IsDefaultVersion": true, "CreateDate": "2026-01-01T00:00:00+00:00"}
+            ]
+        }]
+    });
+    assert_eq!(got, want);
+    // The key order is the CLI's (the service model's), not alphabetical.
+    let keys: Vec<&String> = got["UserDetailList"][0].as_object().unwrap().keys().collect();
+    assert_eq!(keys[..3], ["Path", "UserName", "UserId"]);
+    let reqs = fake.requests();
+    assert_eq!(reqs.len(), 3, "one request per page");
+    assert!(!reqs[0].raw.contains("Marker="));
+    assert!(reqs[1].raw.contains("Marker=pare-page-1") && reqs[2].raw.contains("Marker=pare-page-2"));
+}
+
+#[test]
+fn authorization_details_errors_name_the_endpoint() {
+    test_env();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let opts = AwsOptions {
+        region: None,
+        profile: None,
+        endpoint_url: Some(url.clone()),
+    };
+    let err = pare_aws::account_authorization_details(&opts).unwrap_err();
+    assert_eq!(err.kind(), AwsErrorKind::Unreachable, "{err}");
+    assert!(
+        err.to_string().contains(&url) && err.to_string().contains("get-account-authorization-details"),
+        "{err}"
+    );
 }
