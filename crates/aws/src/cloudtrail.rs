@@ -58,14 +58,13 @@ pub(crate) fn lookup(
     config::check_endpoint(opts)?;
     let rt = config::runtime()?;
     let what = "cloudtrail lookup-events";
-    let (client, label) = block_on(async {
+    // The first page is fetched before returning, so an unreachable endpoint, missing credentials or a
+    // denied call is this call's error rather than an item.
+    let (mut items, first, label) = block_on(async {
         let shared = config::load(opts).await;
         require_region(&shared, what)?;
         let label = endpoint_label(opts, "cloudtrail", &shared);
-        Ok::<_, AwsError>((Client::new(&shared), label))
-    })??;
-    let (tx, rx) = mpsc::channel(256);
-    rt.spawn(async move {
+        let client = Client::new(&shared);
         let mut items = client
             .lookup_events()
             .set_start_time(start)
@@ -73,8 +72,18 @@ pub(crate) fn lookup(
             .into_paginator()
             .items()
             .send();
+        let first = match items.next().await {
+            Some(Err(e)) => return Err(from_sdk(e, what, &label)),
+            Some(Ok(event)) => Some(event),
+            None => None,
+        };
+        Ok::<_, AwsError>((items, first, label))
+    })??;
+    let (tx, rx) = mpsc::channel(256);
+    rt.spawn(async move {
         let mut index: u64 = 0;
-        while let Some(item) = items.next().await {
+        let mut next = first.map(Ok);
+        while let Some(item) = next {
             let out = match item {
                 Ok(event) => match event.cloud_trail_event {
                     Some(json) => Ok(json),
@@ -96,6 +105,7 @@ pub(crate) fn lookup(
             if tx.send(out).await.is_err() {
                 return;
             }
+            next = items.next().await;
         }
     });
     Ok(LookupEvents { rx })

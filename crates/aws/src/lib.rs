@@ -51,8 +51,9 @@ pub fn s3_objects(url: &str, opts: &AwsOptions) -> Result<S3Objects, AwsError> {
 
 /// CloudTrail LookupEvents across all pages (NextToken, through the SDK paginator and its standard retry
 /// configuration), optionally within `[start, end]` (RFC 3339 times); yields each event's
-/// `CloudTrailEvent` JSON string. A bad time or missing region is this call's error; a request that
-/// still fails after the retries is the last item yielded.
+/// `CloudTrailEvent` JSON string. The first page is fetched before returning: a bad time, a missing region,
+/// an unreachable endpoint or a denied call is this call's error; a later page that still fails after the
+/// retries is the last item yielded.
 pub fn lookup_events(
     opts: &AwsOptions,
     start: Option<&str>,

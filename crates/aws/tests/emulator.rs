@@ -275,6 +275,22 @@ fn lookup_events_with_no_events_yields_nothing() {
     let events: Vec<_> = pare_aws::lookup_events(&opts, None, None).unwrap().collect();
     assert!(events.is_empty(), "no events, no error: {events:?}");
     assert_eq!(fake.requests().len(), 1);
+
+    // An endpoint nobody listens on is the call's error, naming the endpoint.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let opts = AwsOptions {
+        region: Some("us-east-1".into()),
+        profile: None,
+        endpoint_url: Some(url.clone()),
+    };
+    let err = pare_aws::lookup_events(&opts, None, None).unwrap_err();
+    assert_eq!(err.kind(), AwsErrorKind::Unreachable, "{err}");
+    assert!(err.to_string().contains(&url), "{err}");
 }
 
 #[test]
