@@ -1,0 +1,121 @@
+//! Granted actions CloudTrail cannot show, each with its reason.
+//!
+//! - `data-event`, `pass-role`: the embedded table `data/unobservable.json` (data events that trails do not log
+//!   by default; `iam:PassRole`, checked inside another call and never logged on its own).
+//! - `via-service`: every statement granting the action requires the call to come through an AWS service on
+//!   the principal's behalf (`aws:CalledVia`, `aws:CalledViaFirst`, `aws:CalledViaLast`, `aws:ViaAWSService`,
+//!   `<service>:ViaService`): such forward-access-session requests are made by the service, not by the
+//!   principal's own API calls.
+//!
+//! Actions without any API method (permission-only actions such as `s3:ListAllMyBuckets`-style console
+//! permissions) are not detected: the catalog does not say which actions the API map's methods need, so no
+//! `no-api-method` reason is emitted (see the crate README section on limits).
+
+use crate::data::{tables, UnobservableRule};
+use crate::graph::{PermissionGraph, StmtKey};
+use pare_catalog::{catalog, ActionInfo};
+use pare_policy::wildcard_match;
+
+/// Why a granted action cannot be seen in CloudTrail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unobservable {
+    /// `data-event`, `pass-role` or `via-service`.
+    pub reason: &'static str,
+    /// In words.
+    pub detail: String,
+    /// The AWS documentation.
+    pub doc: String,
+}
+
+const VIA_KEYS: [&str; 4] = [
+    "aws:calledvia",
+    "aws:calledviafirst",
+    "aws:calledvialast",
+    "aws:viaawsservice",
+];
+
+const FAS_DOC: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_forward_access_sessions.html";
+
+fn rule_matches(rule: &UnobservableRule, info: &ActionInfo<'_>) -> bool {
+    if rule
+        .patterns
+        .iter()
+        .any(|p| wildcard_match(p, info.full_name, true))
+    {
+        return true;
+    }
+    match (&rule.prefix, &rule.resource_type) {
+        (Some(prefix), Some(rt)) => {
+            info.prefix.eq_ignore_ascii_case(prefix)
+                && info
+                    .resource_types
+                    .iter()
+                    .any(|r| r.name.eq_ignore_ascii_case(rt))
+        }
+        _ => false,
+    }
+}
+
+fn code(id: &str) -> &'static str {
+    match id {
+        "data-event" => "data-event",
+        "pass-role" => "pass-role",
+        _ => "other",
+    }
+}
+
+impl PermissionGraph<'_> {
+    /// Whether CloudTrail can show calls needing `action` when granted by `statements`; `Some` with the reason
+    /// when it cannot.
+    pub fn unobservable(&self, action: &str, statements: &[StmtKey]) -> Option<Unobservable> {
+        if let Some(info) = catalog().action(action) {
+            if let Some(rule) = tables().unobservable.iter().find(|r| rule_matches(r, &info)) {
+                return Some(Unobservable {
+                    reason: code(&rule.id),
+                    detail: rule.reason.clone(),
+                    doc: rule.doc.clone(),
+                });
+            }
+        }
+        if !statements.is_empty() {
+            let mut keys: Vec<String> = Vec::new();
+            let all_via = statements.iter().all(|k| {
+                let Some(st) = self
+                    .policies
+                    .get(k.policy)
+                    .and_then(|p| p.policy.as_ref())
+                    .and_then(|p| p.statements.get(k.statement))
+                else {
+                    return false;
+                };
+                let via: Vec<&str> = st
+                    .condition
+                    .iter()
+                    .flatten()
+                    .flat_map(|c| c.entries.iter())
+                    .filter(|e| {
+                        let k = e.key_lower();
+                        VIA_KEYS.contains(&k) || k.ends_with(":viaservice")
+                    })
+                    .map(|e| e.key.as_str())
+                    .collect();
+                keys.extend(via.iter().map(|s| s.to_string()));
+                !via.is_empty()
+            });
+            if all_via {
+                keys.sort();
+                keys.dedup();
+                return Some(Unobservable {
+                    reason: "via-service",
+                    detail: format!(
+                        "granted only for calls an AWS service makes on the principal's behalf (condition {}); \
+                         the service, not the principal, makes those requests",
+                        keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                    doc: FAS_DOC.to_string(),
+                });
+            }
+        }
+        None
+    }
+}
