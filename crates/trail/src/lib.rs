@@ -31,3 +31,7 @@ pub mod principal;
 pub mod replay;
 pub mod time;
 pub mod usage;
+
+/// The progress-bar library front ends use to draw [`replay::Progress`] (re-exported so that they draw with
+/// the same version the replay is built with). The library itself never draws.
+pub use indicatif;

@@ -813,22 +813,30 @@ fn content_into<R: Read>(content: &mut R, sink: &mut FileSink<'_>, buf: &mut Vec
     }
 }
 
-/// Lines of at most this many physical lines are tried as one value before giving up.
+/// A value spanning several lines is accumulated over at most this many lines.
 const MAX_CONTINUATION_LINES: u64 = 100_000;
+
+/// Whether a physical line starts a new JSON-lines record (so an unfinished value before it is cut short).
+fn starts_record(line: &[u8]) -> bool {
+    line.first() == Some(&b'{')
+}
 
 fn lines_from_slice(buf: &[u8], sink: &mut FileSink<'_>, truncated: bool) {
     let len = buf.len();
+    let next_nl =
+        |from: usize| memchr::memchr(b'\n', buf.get(from..).unwrap_or_default()).map_or(len, |i| from + i);
     let mut pos = 0usize;
     let mut line_no = 0u64;
     while pos < len && !sink.stop() {
-        let next_nl = |from: usize| {
-            memchr::memchr(b'\n', buf.get(from..).unwrap_or_default()).map_or(len, |i| from + i)
-        };
         let mut end = next_nl(pos);
         line_no += 1;
         let first_line = line_no;
-        let segment = buf.get(pos..end).unwrap_or_default();
-        if segment.iter().all(u8::is_ascii_whitespace) {
+        if buf
+            .get(pos..end)
+            .unwrap_or_default()
+            .iter()
+            .all(u8::is_ascii_whitespace)
+        {
             pos = end + 1;
             continue;
         }
@@ -837,7 +845,12 @@ fn lines_from_slice(buf: &[u8], sink: &mut FileSink<'_>, truncated: bool) {
             let mut de = serde_json::Deserializer::from_slice(buf.get(pos..end).unwrap_or_default());
             match decode::stream_value(&mut de, sink) {
                 Ok(()) => break,
-                Err(e) if e.is_eof() && end < len && line_no - first_line < MAX_CONTINUATION_LINES => {
+                Err(e)
+                    if e.is_eof()
+                        && end < len
+                        && !starts_record(buf.get(end + 1..).unwrap_or_default())
+                        && line_no - first_line < MAX_CONTINUATION_LINES =>
+                {
                     end = next_nl(end + 1);
                     line_no += 1;
                 }
@@ -857,14 +870,13 @@ fn lines_from_slice(buf: &[u8], sink: &mut FileSink<'_>, truncated: bool) {
 
 fn lines_from_reader<R: BufRead>(reader: &mut R, sink: &mut FileSink<'_>) {
     let mut pending: Vec<u8> = Vec::new();
+    let mut line: Vec<u8> = Vec::new();
+    let mut pending_err: Option<serde_json::Error> = None;
     let mut line_no = 0u64;
     let mut first_line = 0u64;
-    loop {
-        if sink.stop() {
-            break;
-        }
-        let before = pending.len();
-        let n = match reader.read_until(b'\n', &mut pending) {
+    while !sink.stop() {
+        line.clear();
+        let n = match reader.read_until(b'\n', &mut line) {
             Ok(n) => n,
             Err(e) => {
                 sink.line = Some(line_no + 1);
@@ -876,26 +888,10 @@ fn lines_from_reader<R: BufRead>(reader: &mut R, sink: &mut FileSink<'_>) {
         let at_end = n == 0;
         if !at_end {
             line_no += 1;
-            if before == 0 {
-                first_line = line_no;
-                if pending.iter().all(u8::is_ascii_whitespace) {
-                    pending.clear();
-                    continue;
-                }
-            }
         }
-        if pending.is_empty() {
-            if at_end {
-                break;
-            }
-            continue;
-        }
-        sink.line = Some(first_line);
-        let mut de = serde_json::Deserializer::from_slice(&pending);
-        match decode::stream_value(&mut de, sink) {
-            Ok(()) => pending.clear(),
-            Err(e) if e.is_eof() && !at_end && line_no - first_line < MAX_CONTINUATION_LINES => {}
-            Err(e) => {
+        if let Some(e) = pending_err.take() {
+            if at_end || starts_record(&line) || line_no - first_line > MAX_CONTINUATION_LINES {
+                sink.line = Some(first_line);
                 let (reason, msg) = json_reason(e);
                 sink.fail(reason, msg);
                 pending.clear();
@@ -903,6 +899,24 @@ fn lines_from_reader<R: BufRead>(reader: &mut R, sink: &mut FileSink<'_>) {
         }
         if at_end {
             break;
+        }
+        if pending.is_empty() {
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            first_line = line_no;
+        }
+        pending.extend_from_slice(&line);
+        sink.line = Some(first_line);
+        let mut de = serde_json::Deserializer::from_slice(&pending);
+        match decode::stream_value(&mut de, sink) {
+            Ok(()) => pending.clear(),
+            Err(e) if e.is_eof() => pending_err = Some(e),
+            Err(e) => {
+                let (reason, msg) = json_reason(e);
+                sink.fail(reason, msg);
+                pending.clear();
+            }
         }
     }
     sink.line = None;
