@@ -60,6 +60,15 @@ const EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template"];
 /// A path that does not exist is an error; a file that cannot be recognized or parsed is recorded in
 /// [`Snapshot::errors`] (or fails with `strict`).
 pub fn load_sources<S: AsRef<str>>(sources: &[S], options: &LoadOptions) -> Result<Snapshot, Error> {
+    load_sources_checked(sources, options, true)
+}
+
+/// [`load_sources`], optionally without validating documents (the lint validates and reports them itself).
+pub(crate) fn load_sources_checked<S: AsRef<str>>(
+    sources: &[S],
+    options: &LoadOptions,
+    validate: bool,
+) -> Result<Snapshot, Error> {
     let mut out = Snapshot::new();
     for source in sources {
         let source = source.as_ref();
@@ -85,7 +94,7 @@ pub fn load_sources<S: AsRef<str>>(sources: &[S], options: &LoadOptions) -> Resu
                     path: file.display().to_string(),
                     source: e,
                 })?;
-                let part = load_file(&file.display().to_string(), &rel, &bytes, options);
+                let part = load_file(&file.display().to_string(), &rel, &bytes, options, validate);
                 merge_part(&mut out, part, options)?;
             }
         } else {
@@ -96,7 +105,7 @@ pub fn load_sources<S: AsRef<str>>(sources: &[S], options: &LoadOptions) -> Resu
             let name = path
                 .file_name()
                 .map_or_else(|| source.to_string(), |n| n.to_string_lossy().into_owned());
-            let part = load_file(source, &name, &bytes, options);
+            let part = load_file(source, &name, &bytes, options, validate);
             merge_part(&mut out, part, options)?;
         }
     }
@@ -111,7 +120,7 @@ pub fn load_bytes(name: &str, bytes: &[u8], options: &LoadOptions) -> Result<Sna
         .file_name()
         .map_or_else(|| name.to_string(), |n| n.to_string_lossy().into_owned());
     let mut out = Snapshot::new();
-    merge_part(&mut out, load_file(name, &label, bytes, options), options)?;
+    merge_part(&mut out, load_file(name, &label, bytes, options, true), options)?;
     out.normalize();
     Ok(out)
 }
@@ -150,7 +159,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), (PathBuf, std::io::Err
 }
 
 /// Recognizes and loads one file. Never fails: problems are recorded in the returned snapshot's errors.
-fn load_file(file: &str, name: &str, bytes: &[u8], options: &LoadOptions) -> Snapshot {
+fn load_file(file: &str, name: &str, bytes: &[u8], options: &LoadOptions, validate: bool) -> Snapshot {
     let sha256 = hex::encode(Sha256::digest(bytes));
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t.strip_prefix('\u{feff}').unwrap_or(t),
@@ -186,11 +195,13 @@ fn load_file(file: &str, name: &str, bytes: &[u8], options: &LoadOptions) -> Sna
         Err(_) => {
             // Not JSON: a YAML CloudFormation template.
             let mut cx = Ctx::new(file, None);
+            cx.validate = validate;
             cloudformation::load_yaml(&mut cx, text, options);
             return cx.finish(SourceKind::Cloudformation, Some(sha256));
         }
     };
     let mut cx = Ctx::new(file, Some(text));
+    cx.validate = validate;
     let kind = detect(&value);
     match kind {
         Some(SourceKind::Snapshot) => match Snapshot::from_json(text) {
@@ -298,6 +309,8 @@ pub(crate) struct Ctx<'a> {
     pub errors: Vec<LoadError>,
     pub documents: usize,
     pub skipped: usize,
+    /// Whether documents are validated (off for the lint, which reports invalid documents itself).
+    pub validate: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -309,6 +322,7 @@ impl<'a> Ctx<'a> {
             errors: Vec::new(),
             documents: 0,
             skipped: 0,
+            validate: true,
         }
     }
 
@@ -369,7 +383,11 @@ impl<'a> Ctx<'a> {
             },
             other => other,
         };
-        if let Err(p) = validate::validate(&value) {
+        if let Err(p) = if self.validate {
+            validate::validate(&value)
+        } else {
+            Ok(())
+        } {
             let inner = path.join_relative(&p.path);
             let pos = self
                 .text

@@ -11,7 +11,7 @@
 
 use crate::locate::{self, JsonPath};
 use crate::snapshot::{LoadError, PolicyDocument, Snapshot};
-use crate::{load_sources, Error, LoadOptions};
+use crate::{load_sources_checked, Error, LoadOptions};
 use pare_catalog::{catalog, ActionInfo};
 use serde::Serialize;
 use serde_json::Value;
@@ -148,7 +148,7 @@ fn f(code: Code, path: impl Into<String>, message: impl Into<String>, fix: impl 
 /// Loads the sources (as `pare policies` does, never strict) and lints every document in them; documents that
 /// could not be loaded become `invalid-json` or `invalid-policy` findings. Sorted by file, line, column, code.
 pub fn lint_sources<S: AsRef<str>>(sources: &[S]) -> Result<Vec<Finding>, Error> {
-    let snapshot = load_sources(sources, &LoadOptions::default())?;
+    let snapshot = load_sources_checked(sources, &LoadOptions::default(), false)?;
     Ok(lint_snapshot(&snapshot))
 }
 
@@ -237,13 +237,19 @@ fn parse_path(s: &str) -> JsonPath {
 pub fn lint_document(doc: &Value) -> Vec<DocFinding> {
     let mut out = Vec::new();
     if let Err(p) = crate::validate::validate(doc) {
-        out.push(f(
-            Code::InvalidPolicy,
-            p.path,
-            p.message,
-            "correct the element so the document follows the IAM policy grammar",
-        ));
-        return out;
+        // An unknown condition operator gets its own finding (with a suggestion) and linting goes on.
+        let operator_typo = bad_operator_paths(doc)
+            .iter()
+            .any(|op| p.path.starts_with(op.as_str()));
+        if !operator_typo {
+            out.push(f(
+                Code::InvalidPolicy,
+                p.path,
+                p.message,
+                "correct the element so the document follows the IAM policy grammar",
+            ));
+            return out;
+        }
     }
     match doc.get("Version").and_then(Value::as_str) {
         None => out.push(f(
@@ -299,6 +305,29 @@ pub fn lint_document(doc: &Value) -> Vec<DocFinding> {
             }
         }
         statement(path, s, &mut out);
+    }
+    out
+}
+
+/// Paths (`Statement[0].Condition.StringEqual`) of condition operators that do not exist.
+fn bad_operator_paths(doc: &Value) -> Vec<String> {
+    let statements: Vec<(String, &Value)> = match doc.get("Statement") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (format!("Statement[{i}]"), s))
+            .collect(),
+        Some(s) => vec![("Statement".to_string(), s)],
+        None => Vec::new(),
+    };
+    let mut out = Vec::new();
+    for (path, s) in statements {
+        if let Some(Value::Object(ops)) = s.get("Condition") {
+            for op in ops.keys().filter(|op| !valid_operator(op)) {
+                out.push(format!("{path}.Condition.{op}"));
+                out.push(format!("{path}.Condition[\"{op}\"]"));
+            }
+        }
     }
     out
 }

@@ -17,10 +17,22 @@ fn problem(path: impl Into<String>, message: impl Into<String>) -> Problem {
     }
 }
 
-/// Validates a policy document with the policy grammar: `Version`, `Statement` (object or array), each
-/// statement's `Effect`, exactly one of `Action`/`NotAction` (none for nothing else), string or array-of-string
-/// elements, `Condition` as an object of objects.
+/// Validates a policy document with `pare_policy`'s parser (the whole IAM grammar: elements, types, condition
+/// operators, principals), then with the shape checks below.
 pub(crate) fn validate(doc: &Value) -> Result<(), Problem> {
+    if let Err(e) = pare_policy::Policy::from_value(doc) {
+        let message = match &e.help {
+            Some(help) => format!("{}: {help}", e.message),
+            None => e.message.clone(),
+        };
+        return Err(problem(e.path, message));
+    }
+    shape(doc)
+}
+
+/// The grammar checks `pare_policy` leaves to its evaluator's leniency: an object policy with a `Statement`,
+/// statements with `Effect` and exactly one of `Action`/`NotAction`.
+fn shape(doc: &Value) -> Result<(), Problem> {
     let Value::Object(map) = doc else {
         return Err(problem(
             "",
