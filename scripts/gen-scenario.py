@@ -3,7 +3,8 @@
 
 A small report-building application ran for three days in a sandbox account (111122223333, eu-west-1):
 
-* role `reports-app` (the worker, sessions named after the task that assumed it) reads CSV inputs from
+* role `reports-app` (the worker, sessions named after the task that assumed it) reads its configuration
+  (`reports-input/config/{templates,fonts,locales}.json`) and CSV inputs from
   `reports-input/incoming/<date>/<uuid>.csv`, writes JSON reports under `reports-output/reports/YYYY/MM/DD/<uuid>.json`,
   lists its output bucket, pulls jobs from the SQS queue `reports-jobs` (Receive/Delete, and re-queues with Send),
   keeps an index in the DynamoDB table `reports-index`, encrypts with one KMS key (GenerateDataKey/Decrypt), and
@@ -230,6 +231,13 @@ def app_day(g, day):
                     {"queueUrl": QUEUE_URL, "receiptHandle": "HIDDEN_DUE_TO_SECURITY_REASONS"},
                     None, typed("AWS::SQS::Queue", QUEUE_ARN), data=True)
         if task == 0:
+            for name in ("templates.json", "fonts.json", "locales.json"):
+                t = step()
+                key = f"config/{name}"
+                g.event(who, t, "s3.amazonaws.com", "GetObject",
+                        {"bucketName": INPUT_BUCKET, "Host": f"{INPUT_BUCKET}.s3.eu-west-1.amazonaws.com",
+                         "key": key},
+                        None, s3_resources(INPUT_BUCKET, key), data=True, read_only=True)
             t = step()
             g.event(who, t, "s3.amazonaws.com", "ListObjects",
                     {"bucketName": OUTPUT_BUCKET, "Host": f"{OUTPUT_BUCKET}.s3.eu-west-1.amazonaws.com",
