@@ -181,9 +181,10 @@ impl OperatorKind {
         }
     }
 
-    /// Whether policy variables are substituted in this operator's values (String and Arn operators only).
+    /// Whether policy variables are substituted in this operator's values: String, Arn and Bool operators, as
+    /// the condition operators page states (not Numeric, Date, Binary, IP address or Null).
     pub fn takes_variables(self) -> bool {
-        matches!(self.family(), Family::String | Family::Arn)
+        matches!(self.family(), Family::String | Family::Arn | Family::Bool)
     }
 }
 
@@ -302,7 +303,6 @@ enum Compiled {
     Num(f64),
     Date(Instant),
     Ip(ipnet::IpNet),
-    Bool,
     Binary(Option<Vec<u8>>),
     /// `Null`: `true` means "the key is absent".
     Null(bool),
@@ -360,7 +360,8 @@ impl ConditionValue {
                     ))
                 }
             },
-            OperatorKind::Bool => Compiled::Bool,
+            // `Bool` compares `true`/`false` case-insensitively; the docs allow policy variables in it.
+            OperatorKind::Bool => text_value(text, true, vars),
             OperatorKind::BinaryEquals => Compiled::Binary(decode_base64(text)),
             OperatorKind::IpAddress | OperatorKind::NotIpAddress => match parse_cidr(text) {
                 Some(n) => Compiled::Ip(n),
@@ -413,7 +414,6 @@ impl ConditionValue {
                     None => false,
                 },
             },
-            Compiled::Bool => self.text.eq_ignore_ascii_case(value.trim()),
             Compiled::Binary(bytes) => match (bytes, decode_base64(value)) {
                 (Some(a), Some(b)) => *a == b,
                 _ => self.text == value,
