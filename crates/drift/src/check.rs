@@ -184,10 +184,11 @@ fn conditions_text(conds: &[Condition]) -> String {
         .join(" and ")
 }
 
-fn context_json(req: &Request) -> BTreeMap<String, serde_json::Value> {
+fn context_json(req: &Request, names: &BTreeMap<String, String>) -> BTreeMap<String, serde_json::Value> {
     req.context
         .iter()
         .map(|(k, v)| {
+            let k = names.get(k).unwrap_or(k);
             let j = match v {
                 ContextValue::Single(s) => serde_json::Value::String(s.clone()),
                 ContextValue::Multi(m) => {
@@ -325,8 +326,19 @@ pub fn check(
     };
     summary.removed_units = base.units.keys().filter(|k| pair(head, k).is_none()).count();
 
-    for (key, hu) in &head.units {
-        let bu: Option<&Unit> = pair(base, key);
+    for (unit_key, hu) in &head.units {
+        let bu: Option<&Unit> = pair(base, unit_key);
+        // A single policy file has no key of its own: it is named by its file.
+        let shown = if unit_key.is_empty() {
+            hu.side
+                .identity
+                .first()
+                .map(|d| d.file.clone())
+                .unwrap_or_default()
+        } else {
+            unit_key.clone()
+        };
+        let key = &shown;
         let base_side = bu.map(|u| &u.side);
         let cmp: Comparison = compare(base_side, &hu.side, &refine);
         summary.requests += cmp.requests;
@@ -391,7 +403,7 @@ pub fn check(
                     counterexample: Some(Counterexample {
                         action: first.request.action.clone(),
                         resource: first.request.resource.clone(),
-                        context: context_json(&first.request),
+                        context: context_json(&first.request, &first.key_names),
                         absent_keys: first.absent_keys.clone(),
                         head_decision: "Allow".into(),
                         base_decision,

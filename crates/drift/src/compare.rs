@@ -119,8 +119,10 @@ pub struct Cell {
     pub head_statement: (String, usize),
     /// Base's decision and reason.
     pub base_decision: Option<(Decision, Reason)>,
-    /// Condition keys the statements test that the request leaves absent.
+    /// Condition keys the statements test that the request leaves absent (as written in the policies).
     pub absent_keys: Vec<String>,
+    /// Context keys of the request (lowercase) → their spelling in the policies.
+    pub key_names: BTreeMap<String, String>,
     /// Base statements that explain the decision (deny statements for `deny-removed`, allows that cover the
     /// action for `widened-resource`/`condition-loosened`): (label, index).
     pub base_statements: Vec<(String, usize)>,
@@ -506,6 +508,7 @@ pub fn compare(base: Option<&Side>, head: &Side, refine: &Refine) -> Comparison 
                 .insert(k.clone(), ContextValue::Single(var_sample.clone()));
         }
         let mut by_key: BTreeMap<String, Vec<Clause>> = BTreeMap::new();
+        let mut key_names: BTreeMap<String, String> = BTreeMap::new();
         let mut clause_seen: BTreeSet<(String, String, Vec<String>)> = BTreeSet::new();
         for s in &rel {
             for c in s.st.condition.iter().flatten() {
@@ -515,6 +518,9 @@ pub fn compare(base: Option<&Side>, head: &Side, refine: &Refine) -> Comparison 
                         c.operator.canonical(),
                         e.values.iter().map(|v| v.as_str().to_string()).collect(),
                     );
+                    key_names
+                        .entry(e.key_lower().to_string())
+                        .or_insert_with(|| e.key.clone());
                     if !clause_seen.insert(sig) {
                         continue;
                     }
@@ -574,8 +580,9 @@ pub fn compare(base: Option<&Side>, head: &Side, refine: &Refine) -> Comparison 
                 cell.absent_keys = keys
                     .iter()
                     .filter(|k| !cell.request.context.contains_key(&k.key))
-                    .map(|k| k.key.clone())
+                    .map(|k| key_names.get(&k.key).cloned().unwrap_or_else(|| k.key.clone()))
                     .collect();
+                cell.key_names = key_names.clone();
                 found_for_class = true;
                 let k = (
                     ci,
@@ -742,6 +749,7 @@ fn explain(
         head_statement,
         base_decision,
         absent_keys: Vec::new(),
+        key_names: BTreeMap::new(),
         base_statements,
     })
 }
