@@ -169,6 +169,25 @@ impl ArnTemplate {
         })
     }
 
+    /// Every resource of this type within a partition, region and account: the scope variables filled (`*`
+    /// when unknown), every other variable `*` (`arn:aws:ec2:eu-west-1:111122223333:instance/*`).
+    pub fn type_scope(&self, partition: &str, region: Option<&str>, account: Option<&str>) -> String {
+        let values: Vec<String> = self
+            .vars()
+            .map(|v| match v {
+                "Partition" => partition.to_string(),
+                "Region" => region.unwrap_or("*").to_string(),
+                "Account" => account.unwrap_or("*").to_string(),
+                _ => "*".to_string(),
+            })
+            .collect();
+        let mut out = self.render(&values);
+        while out.contains("**") {
+            out = out.replace("**", "*");
+        }
+        out
+    }
+
     fn render(&self, values: &[String]) -> String {
         let mut out = String::new();
         let mut i = 0;

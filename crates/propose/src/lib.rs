@@ -58,7 +58,7 @@ use declared::Declared;
 use model::{Excluded, Size, Skipped};
 use pare_load::snapshot::Snapshot;
 use pare_trail::usage::{ActionUsage, PrincipalType, PrincipalUsage, UsageSummary};
-use proposal::{group, plan_action, policy, select, ActionPlan, MAX_SAMPLES};
+use proposal::{group, plan_action, policy, select, ActionPlan, Scope, MAX_SAMPLES};
 
 /// What to propose and how.
 #[derive(Debug, Clone, Default)]
@@ -137,7 +137,7 @@ fn propose_one(p: &PrincipalUsage, snapshot: Option<&Snapshot>, options: &Option
     let mut plans: Vec<ActionPlan> = Vec::new();
     let mut not_declared = Vec::new();
     for usage in kept {
-        let mut plan = plan_action(usage, strictness);
+        let mut plan = plan_action(usage, strictness, Scope::of(&p.arn));
         if let Some(d) = &declared {
             let contexts = request_contexts(usage);
             let observed: Vec<String> = if usage.resources.is_empty() {
@@ -172,7 +172,7 @@ fn propose_one(p: &PrincipalUsage, snapshot: Option<&Snapshot>, options: &Option
                     ));
                     let mut narrowed = usage.clone();
                     narrowed.resources = allowed;
-                    plan = plan_action(&narrowed, strictness);
+                    plan = plan_action(&narrowed, strictness, Scope::of(&p.arn));
                 }
                 plan.patterns = within_declared(d, &plan, &contexts);
             }
@@ -250,11 +250,12 @@ pub fn request_contexts(usage: &ActionUsage) -> Vec<Vec<(String, String)>> {
 }
 
 /// Keeps each generalized pattern only if the declared policies allow it as a whole; otherwise falls back to
-/// the concrete ARNs it came from.
+/// the concrete ARNs it came from (a pattern derived from none, such as a required resource type no call
+/// recorded, is dropped).
 fn within_declared(d: &Declared, plan: &ActionPlan, contexts: &[Vec<(String, String)>]) -> Vec<Generalized> {
     let mut out = Vec::new();
     for g in &plan.patterns {
-        if g.from.is_empty() || d.allows(&plan.action, &g.pattern, contexts) {
+        if d.allows(&plan.action, &g.pattern, contexts) {
             out.push(g.clone());
             continue;
         }

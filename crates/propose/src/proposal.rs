@@ -125,7 +125,24 @@ pub(crate) fn select(actions: &[ActionUsage], include_denied: bool) -> (Vec<&Act
 }
 
 /// The resource patterns for one action.
-pub(crate) fn plan_action(usage: &ActionUsage, strictness: Strictness) -> ActionPlan {
+/// Where the principal's calls went: its partition and account, and the one region of the calls if only one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scope<'a> {
+    pub partition: &'a str,
+    pub account: Option<&'a str>,
+}
+
+impl<'a> Scope<'a> {
+    /// From a principal ARN (`arn:aws:iam::111122223333:role/app`).
+    pub fn of(principal: &'a str) -> Scope<'a> {
+        let mut parts = principal.split(':');
+        let partition = parts.nth(1).filter(|p| !p.is_empty()).unwrap_or("aws");
+        let account = parts.nth(2).filter(|a| !a.is_empty());
+        Scope { partition, account }
+    }
+}
+
+pub(crate) fn plan_action(usage: &ActionUsage, strictness: Strictness, scope: Scope<'_>) -> ActionPlan {
     let info = catalog().action(&usage.action);
     let action = info.map_or_else(|| usage.action.clone(), |i| i.full_name.to_string());
     let mut conditions = Vec::new();
@@ -151,7 +168,7 @@ pub(crate) fn plan_action(usage: &ActionUsage, strictness: Strictness) -> Action
         usage.count
     };
     ActionPlan {
-        patterns: resource_patterns(&action, info, &usage.resources, strictness),
+        patterns: resource_patterns(&action, info, usage, strictness, scope),
         action,
         conditions,
         count: successes,
@@ -189,9 +206,11 @@ fn star(why: String, from: Vec<String>) -> Generalized {
 fn resource_patterns(
     action: &str,
     info: Option<ActionInfo<'_>>,
-    resources: &[String],
+    usage: &ActionUsage,
     strictness: Strictness,
+    scope: Scope<'_>,
 ) -> Vec<Generalized> {
+    let resources = usage.resources.as_slice();
     let Some(info) = info else {
         if resources.is_empty() || resources.iter().any(|r| r == "*") {
             return vec![star(
@@ -267,11 +286,38 @@ fn resource_patterns(
             }),
         }
     }
+    // Resource types the catalog says the action requires but no recorded ARN shows (CloudTrail names the
+    // subnet of a `RunInstances`, not the instance, image, network interface or security group it also
+    // authorizes): every resource of that type in the account and region the calls went to.
+    let region = match usage.regions.as_slice() {
+        [one] => Some(one.as_str()),
+        _ => None,
+    };
+    let mut missing = Vec::new();
+    for rt in info.resource_types.iter().filter(|r| r.required) {
+        let template = ArnTemplate::parse(&rt.arn);
+        if by_template.contains_key(template.as_str()) {
+            continue;
+        }
+        let pattern = template.type_scope(scope.partition, region, scope.account);
+        missing.push(Generalized {
+            why: format!(
+                "the catalog says `{action}` also authorizes on the `{}` resource type and the calls recorded none: \
+                 any `{}` in the account and region of the calls",
+                rt.name, rt.name
+            ),
+            label: rt.name.clone(),
+            from: Vec::new(),
+            pattern,
+        });
+    }
     let mut out = unmatched;
     for (template, arns) in by_template.into_values() {
         out.extend(generalize(&template, &arns, strictness));
     }
+    out.extend(missing);
     out.sort();
+    out.dedup_by(|a, b| a.pattern == b.pattern);
     out
 }
 

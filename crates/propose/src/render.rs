@@ -160,7 +160,8 @@ fn header(proposal: &Proposal, strictness: &str) -> String {
         );
     }
     for e in &proposal.excluded {
-        let _ = writeln!(out, "left out: {} ({} calls, {})", e.action, e.count, e.reason);
+        let calls = if e.count == 1 { "call" } else { "calls" };
+        let _ = writeln!(out, "left out: {} ({} {calls}, {})", e.action, e.count, e.reason);
     }
     for w in &proposal.warnings {
         let _ = writeln!(out, "warning: {w}");

@@ -378,3 +378,51 @@ fn terraform_lists_every_statement_with_its_justification() {
         assert_eq!(tf.matches('{').count(), tf.matches('}').count());
     }
 }
+
+#[test]
+fn run_instances_gets_the_resource_types_it_requires_beyond_the_recorded_subnet() {
+    let usage = common::scenario_usage();
+    let out = propose(
+        &usage,
+        None,
+        &Options {
+            strictness: Strictness::Exact,
+            ..Options::default()
+        },
+    );
+    let batch = out
+        .proposals
+        .iter()
+        .find(|p| p.principal.ends_with("role/reports-batch"))
+        .unwrap();
+    let st = batch
+        .policy
+        .statement
+        .iter()
+        .find(|s| s.action == ["ec2:RunInstances"])
+        .unwrap();
+    assert_eq!(
+        st.resource,
+        [
+            "arn:aws:ec2:eu-west-1:111122223333:instance/*",
+            "arn:aws:ec2:eu-west-1:111122223333:network-interface/*",
+            "arn:aws:ec2:eu-west-1:111122223333:security-group/*",
+            "arn:aws:ec2:eu-west-1:111122223333:subnet/subnet-0c1d2e3f4a5b6c7d8",
+            "arn:aws:ec2:eu-west-1::image/*",
+        ]
+    );
+    let j = batch.justification.iter().find(|j| j.sid == st.sid).unwrap();
+    let instance = j
+        .resources
+        .iter()
+        .find(|r| r.pattern.ends_with(":instance/*"))
+        .unwrap();
+    assert!(instance.from.is_empty());
+    assert!(
+        instance
+            .why
+            .contains("also authorizes on the `instance` resource type"),
+        "{}",
+        instance.why
+    );
+}
