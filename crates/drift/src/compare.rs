@@ -758,3 +758,20 @@ fn explain(
 pub fn resource_pattern_matches(pattern: &str, resource: &str) -> bool {
     ResourcePattern::new(pattern, false).matches(resource)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_codes_are_unique_and_round_trip() {
+        let mut codes: Vec<&str> = Kind::ALL.iter().map(|k| k.code()).collect();
+        for k in Kind::ALL {
+            assert_eq!(Kind::from_code(k.code()), Some(k));
+            assert!(!k.description().is_empty());
+        }
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), Kind::ALL.len());
+    }
+}

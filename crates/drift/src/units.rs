@@ -132,11 +132,26 @@ pub fn snapshot_units(
             .cloned()
             .unwrap_or_default()
     };
+    // SCPs apply to every principal of the snapshot; several SCPs count as one level (any of them may allow).
+    let mut scps = Vec::new();
+    for (i, e) in v
+        .get("scps")
+        .and_then(|p| p.as_array())
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        scps.push(snapshot_doc(e, format!("scp#{i}"), texts)?);
+    }
     for p in &principals {
         let Some(arn) = p.get("arn").and_then(|a| a.as_str()) else {
             return Err("a principal has no `arn`".to_string());
         };
         let mut side = Side::default();
+        if !scps.is_empty() {
+            side.scps = vec![scps.clone()];
+        }
         let mut n = 0usize;
         let mut add = |entry: &serde_json::Value, how: &str, side: &mut Side| -> Result<(), String> {
             let label = format!("{how}#{n}");
