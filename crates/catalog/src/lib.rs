@@ -382,6 +382,34 @@ impl Catalog {
         })
     }
 
+    /// The closest known action to a misspelt one (`s3:GetObjct` → `s3:GetObject`), for "did you mean" hints.
+    /// Looks within the named service when it exists, else across service prefixes; `None` when nothing is close.
+    pub fn suggest(&self, name: &str) -> Option<&str> {
+        let name = name.trim();
+        let lower = name.to_ascii_lowercase();
+        let (prefix, action) = lower.split_once(':').unwrap_or(("", lower.as_str()));
+        if let Some(service) = self.service_by_prefix(prefix) {
+            return best_match(action, service.actions.iter().map(|a| (a.name.as_str(), a)), 0.8)
+                .map(|a| a.full_name.as_str());
+        }
+        // A misspelt prefix: the same action name in the service whose prefix is closest...
+        let same_name = self.services.iter().filter_map(|s| {
+            s.actions
+                .iter()
+                .find(|a| a.name.eq_ignore_ascii_case(action))
+                .map(|a| (s.prefix.as_str(), a))
+        });
+        if let Some(a) = best_match(prefix, same_name, 0.5) {
+            return Some(&a.full_name);
+        }
+        // ...else the closest full name anywhere.
+        let all = self
+            .services
+            .iter()
+            .flat_map(|s| s.actions.iter().map(|a| (a.full_name.as_str(), a)));
+        best_match(&lower, all, 0.85).map(|a| a.full_name.as_str())
+    }
+
     /// The number of actions in the catalog.
     pub fn action_count(&self) -> usize {
         self.action_index.len()
@@ -433,6 +461,23 @@ impl Catalog {
         };
         self.services.get(index)
     }
+}
+
+/// The candidate most similar to `needle` (Jaro-Winkler on lower-case), if at least `threshold`; ties go to the
+/// first in iteration order, so the answer is deterministic.
+fn best_match<'a, T>(
+    needle: &str,
+    candidates: impl Iterator<Item = (&'a str, T)>,
+    threshold: f64,
+) -> Option<T> {
+    let mut best: Option<(f64, T)> = None;
+    for (name, item) in candidates {
+        let score = strsim::jaro_winkler(needle, &name.to_ascii_lowercase());
+        if score >= threshold && best.as_ref().is_none_or(|(b, _)| score > *b) {
+            best = Some((score, item));
+        }
+    }
+    best.map(|(_, item)| item)
 }
 
 fn file_origin(name: &str) -> &'static str {

@@ -162,3 +162,16 @@ fn source_names_data_and_hashes() {
         .iter()
         .all(|(_, text)| text.contains("MIT") || text.contains("Permission is hereby granted")));
 }
+
+#[test]
+fn suggestions_for_misspelt_actions() {
+    let cat = catalog();
+    assert_eq!(cat.suggest("s3:GetObjct"), Some("s3:GetObject"));
+    assert_eq!(cat.suggest("s3:getobjectacll"), Some("s3:GetObjectAcl"));
+    assert_eq!(cat.suggest("s4:GetObject"), Some("s3:GetObject"));
+    assert_eq!(
+        cat.suggest("lambda:InvokeFunctoin"),
+        Some("lambda:InvokeFunction")
+    );
+    assert_eq!(cat.suggest("zzzz:qqqqqq"), None);
+}
