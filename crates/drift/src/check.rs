@@ -380,14 +380,20 @@ pub fn check(
             }
             let make = |cells: &[&Cell], entry: Option<Entry>| -> Option<Finding> {
                 let first = cells.iter().find(|c| verify(&c.request, base_side, &hu.side))?;
-                let mut actions: BTreeSet<String> = BTreeSet::new();
+                // Classes are disjoint: count them all, list the first ones.
+                let mut classes: Vec<&std::sync::Arc<Vec<String>>> = Vec::new();
                 for c in cells {
-                    actions.extend(c.actions.iter().cloned());
+                    if !classes.iter().any(|x| std::sync::Arc::ptr_eq(x, &c.actions)) {
+                        classes.push(&c.actions);
+                    }
                 }
-                let mut actions: Vec<String> = actions.into_iter().collect();
-                actions.sort_by_key(|a| a.to_ascii_lowercase());
-                let total = actions.len();
-                actions.truncate(MAX_LISTED_ACTIONS);
+                let total: usize = classes.iter().map(|c| c.len()).sum();
+                let mut listed: Vec<&String> = Vec::new();
+                for c in &classes {
+                    listed.extend(c.iter().take(MAX_LISTED_ACTIONS));
+                }
+                listed.sort_by_key(|a| a.to_ascii_lowercase());
+                let actions: Vec<String> = listed.into_iter().take(MAX_LISTED_ACTIONS).cloned().collect();
                 let (why, fix) = explain(first, base_side, &hu.side, key);
                 let base_decision = first
                     .base_decision

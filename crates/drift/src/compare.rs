@@ -27,7 +27,7 @@ use pare_policy::{
     Request, ResourcePattern, Statement,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Resource patterns of a class (text, variables on), the cache key of its witnesses.
 type PatternKey = Vec<(String, bool)>;
@@ -113,8 +113,8 @@ pub struct Cell {
     pub kind: Kind,
     /// The request (already decided: head `Allow`, base not).
     pub request: Request,
-    /// Every action that behaves exactly like `request.action` for both sides.
-    pub actions: Vec<String>,
+    /// Every action that behaves exactly like `request.action` for both sides (shared by the class's cells).
+    pub actions: Arc<Vec<String>>,
     /// Label of the head document whose `Allow` statement grants it, and the statement index.
     pub head_statement: (String, usize),
     /// Base's decision and reason.
@@ -402,25 +402,33 @@ pub fn compare(base: Option<&Side>, head: &Side, refine: &Refine) -> Comparison 
     }
 
     // Action classes: actions with the same applicable statements (and refine patterns).
-    let mut class_of: HashMap<Vec<bool>, usize> = HashMap::new();
+    // INVARIANT: keys are compared as words of 64 statements, so no per-action allocation is needed.
+    let key_bits: Vec<&Bits> = stmt_bits.iter().chain(refine_bits.iter()).collect();
+    let words = key_bits.len().div_ceil(64).max(1);
+    let mut class_of: HashMap<Vec<u64>, usize> = HashMap::new();
     let mut classes: Vec<(Vec<bool>, Vec<usize>)> = Vec::new();
+    let mut packed = vec![0u64; words];
     for a in 0..n {
         if !reach.get(a) {
             continue;
         }
-        let key: Vec<bool> = stmt_bits
-            .iter()
-            .chain(refine_bits.iter())
-            .map(|b| b.get(a))
-            .collect();
-        match class_of.get(&key) {
+        packed.iter_mut().for_each(|w| *w = 0);
+        for (i, b) in key_bits.iter().enumerate() {
+            if b.get(a) {
+                if let Some(w) = packed.get_mut(i / 64) {
+                    *w |= 1 << (i % 64);
+                }
+            }
+        }
+        match class_of.get(&packed) {
             Some(&c) => {
                 if let Some(cl) = classes.get_mut(c) {
                     cl.1.push(a);
                 }
             }
             None => {
-                class_of.insert(key.clone(), classes.len());
+                class_of.insert(packed.clone(), classes.len());
+                let key: Vec<bool> = key_bits.iter().map(|b| b.get(a)).collect();
                 classes.push((key, vec![a]));
             }
         }
@@ -442,8 +450,8 @@ pub fn compare(base: Option<&Side>, head: &Side, refine: &Refine) -> Comparison 
             .filter(|(_, k)| **k)
             .map(|(s, _)| s)
             .collect();
-        let mut actions: Vec<String> = members.iter().map(|&a| sets.name(a).to_string()).collect();
-        actions.sort_by_key(|a| a.to_ascii_lowercase());
+        // Members are in universe order: the catalog's (sorted case-insensitively), then the extras.
+        let actions: Arc<Vec<String>> = Arc::new(members.iter().map(|&a| sets.name(a).to_string()).collect());
         let Some(rep) = actions.first().cloned() else {
             continue;
         };
@@ -652,7 +660,12 @@ fn resource_witnesses(
     }
     let sigs = glob::signatures(globs, glob::MAX_STATES)?;
     let mut out = Vec::with_capacity(sigs.len());
-    let candidates: Vec<String> = globs.iter().flat_map(|g| glob::fillings(g.toks())).collect();
+    // Each readable candidate's signature, computed once.
+    let candidates: Vec<(Vec<bool>, String)> = globs
+        .iter()
+        .flat_map(|g| glob::fillings(g.toks()))
+        .map(|c| (glob::signature_of(globs, &c), c))
+        .collect();
     for (sig, witness) in &sigs {
         let nice = if sig.iter().all(|b| !*b) {
             // Matches nothing: a plausible ARN outside every pattern, if one exists.
@@ -665,10 +678,7 @@ fn resource_witnesses(
             .map(str::to_string)
             .find(|c| &glob::signature_of(globs, c) == sig)
         } else {
-            candidates
-                .iter()
-                .find(|c| &glob::signature_of(globs, c) == sig)
-                .cloned()
+            candidates.iter().find(|(s, _)| s == sig).map(|(_, c)| c.clone())
         };
         let chosen: String = nice.unwrap_or_else(|| witness.clone());
         out.push(concretize(&chosen, var_sample));
@@ -682,7 +692,7 @@ fn explain(
     base_in: Option<&pare_policy::EvalInput<'_>>,
     head_in: &pare_policy::EvalInput<'_>,
     req: Request,
-    actions: &[String],
+    actions: &Arc<Vec<String>>,
     all: &[Stmt<'_>],
 ) -> Option<Cell> {
     let he = evaluate(head_in, &req);
@@ -745,7 +755,7 @@ fn explain(
     Some(Cell {
         kind,
         request: req,
-        actions: actions.to_vec(),
+        actions: Arc::clone(actions),
         head_statement,
         base_decision,
         absent_keys: Vec::new(),

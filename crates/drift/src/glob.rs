@@ -277,10 +277,16 @@ impl Bits {
         self.0.iter().all(|w| *w == 0)
     }
     fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.0.iter().enumerate().flat_map(|(k, w)| {
-            (0..64)
-                .filter(move |b| w & (1 << b) != 0)
-                .map(move |b| k * 64 + b)
+        self.0.iter().enumerate().flat_map(|(k, &w)| {
+            let mut rest = w;
+            std::iter::from_fn(move || {
+                if rest == 0 {
+                    return None;
+                }
+                let b = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                Some(k * 64 + b)
+            })
         })
     }
 }
@@ -299,6 +305,8 @@ pub const MAX_STATES: usize = 200_000;
 /// alphabet order), sorted by signature. Exact: a signature is in the result iff some string realizes it.
 pub fn signatures(globs: &[Glob], max_states: usize) -> Result<BTreeMap<Signature, String>, TooLarge> {
     let alphabet = alphabet(globs);
+    // INVARIANT: `alphabet` puts the "other" representative first.
+    let other = alphabet.first().copied().filter(|c| *c != ':' && *c != '/');
     let mut start: Vec<Bits> = globs
         .iter()
         .map(|g| {
@@ -320,7 +328,22 @@ pub fn signatures(globs: &[Glob], max_states: usize) -> Result<BTreeMap<Signatur
         if state.iter().all(Bits::is_empty) {
             continue;
         }
-        for &c in &alphabet {
+        // Only characters some pattern expects next can move a pattern differently from the "other"
+        // representative (and the colon, which wildcards may refuse); the rest need not be tried.
+        let mut live: Vec<char> = Vec::new();
+        for (g, set) in globs.iter().zip(&state) {
+            for i in set.iter() {
+                if let Some(Tok::Lit(c)) = g.toks.get(i) {
+                    if !live.contains(c) {
+                        live.push(*c);
+                    }
+                }
+            }
+        }
+        for &c in alphabet
+            .iter()
+            .filter(|c| live.contains(c) || **c == ':' || Some(**c) == other)
+        {
             let next: Vec<Bits> = globs.iter().zip(&state).map(|(g, s)| g.step(s, c)).collect();
             if seen.contains_key(&next) {
                 continue;

@@ -192,6 +192,26 @@ proptest! {
     }
 
     #[test]
+    fn signatures_are_exact(
+        patterns in prop::collection::vec("[ab:/*?]{0,6}", 1..4),
+        strings in prop::collection::vec("[abc:/]{0,7}", 1..20),
+        arn in any::<bool>(),
+    ) {
+        let dialect = if arn { Dialect::Arn } else { Dialect::Plain };
+        let globs: Vec<Glob> = patterns.iter().map(|p| Glob::compile(p, dialect, None)).collect();
+        let sigs = pare_drift::glob::signatures(&globs, pare_drift::glob::MAX_STATES).unwrap();
+        // Sound: every witness has its signature.
+        for (sig, w) in &sigs {
+            prop_assert_eq!(&pare_drift::glob::signature_of(&globs, w), sig);
+        }
+        // Complete: any string's signature was found.
+        for s in &strings {
+            let sig = pare_drift::glob::signature_of(&globs, s);
+            prop_assert!(sigs.contains_key(&sig), "{:?} realizes {:?}, not found for {:?}", s, sig, patterns);
+        }
+    }
+
+    #[test]
     fn arn_globs_agree_with_the_evaluator(
         pattern in "[ab:/*?]{0,8}",
         value in "[ab:/]{0,8}",
