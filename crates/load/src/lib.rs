@@ -186,7 +186,7 @@ fn load_file(file: &str, name: &str, bytes: &[u8], options: &LoadOptions, valida
                 file: file.to_string(),
                 json_path: None,
                 line: Some(e.line()),
-                column: Some(e.column()),
+                column: Some(e.column().max(1)),
                 message: format!("invalid JSON: {}", strip_serde_position(&e.to_string())),
             });
             cx.skipped += 1;

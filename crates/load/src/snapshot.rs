@@ -473,7 +473,15 @@ impl Snapshot {
         self.sources.dedup();
 
         let mut principals = std::mem::take(&mut self.principals);
-        principals.sort_by(|a, b| (a.arn.as_str(), a.kind).cmp(&(b.arn.as_str(), b.kind)));
+        // Ties (the same principal from several sources) are ordered by content, so which one's name, path,
+        // boundary and trust policy are kept does not depend on the order of the sources.
+        principals.sort_by_cached_key(|p| {
+            (
+                p.arn.clone(),
+                p.kind,
+                serde_json::to_string(p).unwrap_or_default(),
+            )
+        });
         let mut merged: Vec<Principal> = Vec::with_capacity(principals.len());
         for p in principals {
             match merged.last_mut() {
