@@ -85,8 +85,9 @@ pub fn catalog() -> &'static Catalog {
 pub struct Catalog {
     services: Vec<Service>,
     service_index: HashMap<String, usize>,
-    /// `"s3:getobject"` → (service index, action index).
-    action_index: HashMap<String, (usize, usize)>,
+    /// `"s3:getobject"` and `"s3:GetObject"` → (service index, action index).
+    action_index: HashMap<String, (usize, usize), mapping::FxBuild>,
+    action_count: usize,
     event_sources: HashMap<String, String>,
     source: CatalogSource,
     pub(crate) mapper: mapping::Mapper,
@@ -196,7 +197,7 @@ impl Catalog {
         });
         let mut services = Vec::with_capacity(raw.len());
         let mut service_index = HashMap::with_capacity(raw.len());
-        let mut action_index = HashMap::with_capacity(23_000);
+        let mut action_index = HashMap::with_capacity_and_hasher(45_000, mapping::FxBuild::default());
         for (si, raw_service) in raw.into_values().enumerate() {
             let prefix = raw_service.prefix;
             let mut resource_types: Vec<ResourceType> = raw_service
@@ -260,6 +261,8 @@ impl Catalog {
                 .collect();
             actions.sort_by_cached_key(|a| a.name.to_ascii_lowercase());
             for (ai, action) in actions.iter().enumerate() {
+                // The canonical spelling too, so the common case needs no lower-casing.
+                action_index.insert(action.full_name.clone(), (si, ai));
                 action_index.insert(action.full_name.to_ascii_lowercase(), (si, ai));
             }
             service_index.insert(prefix.to_ascii_lowercase(), si);
@@ -294,7 +297,9 @@ impl Catalog {
                 .collect(),
             notices: NOTICES.to_vec(),
         };
+        let action_count = services.iter().map(|s| s.actions.len()).sum();
         let mut catalog = Catalog {
+            action_count,
             services,
             service_index,
             action_index,
@@ -313,6 +318,14 @@ impl Catalog {
     pub fn action(&self, name: &str) -> Option<ActionInfo<'_>> {
         let found = match self.action_index.get(name) {
             Some(found) => Some(found),
+            None if name.len() <= 128 => {
+                // Lower-case on the stack: no allocation per lookup.
+                let mut buf = [0u8; 128];
+                let lower = buf.get_mut(..name.len())?;
+                lower.copy_from_slice(name.as_bytes());
+                lower.make_ascii_lowercase();
+                self.action_index.get(std::str::from_utf8(lower).ok()?)
+            }
             None => self.action_index.get(&name.to_ascii_lowercase()),
         };
         let &(si, ai) = found?;
@@ -412,7 +425,7 @@ impl Catalog {
 
     /// The number of actions in the catalog.
     pub fn action_count(&self) -> usize {
-        self.action_index.len()
+        self.action_count
     }
 
     /// The IAM prefix of a CloudTrail `eventSource` (`monitoring.amazonaws.com` → `cloudwatch`): the API map's

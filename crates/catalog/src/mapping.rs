@@ -33,7 +33,7 @@ pub(crate) struct Mapper {
     permissionless: HashSet<String>,
     /// eventSource host → IAM prefix.
     event_sources: HashMap<String, String>,
-    plans: RwLock<HashMap<String, Arc<Plan>>>,
+    plans: RwLock<HashMap<String, Arc<Plan>, FxBuild>>,
 }
 
 #[derive(Deserialize)]
@@ -163,6 +163,32 @@ struct Builder {
     /// Conditions on variables (the map's per-variable `conditions`): all must hold.
     conditions: Vec<Condition>,
 }
+
+/// At most this many (eventSource, eventName) plans are cached; beyond (only logs with absurd numbers of distinct
+/// event names get there) plans are computed per event, so memory stays bounded.
+const MAX_PLANS: usize = 100_000;
+
+/// FxHash (as in rustc): the plan cache is hit once per event, and SipHash's flood resistance buys nothing for
+/// a cache that is bounded by [`MAX_PLANS`].
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut buf = [0u8; 8];
+            buf[..chunk.len()].copy_from_slice(chunk);
+            self.0 =
+                (self.0.rotate_left(5) ^ u64::from_le_bytes(buf)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
 
 thread_local! {
     static KEY: RefCell<String> = const { RefCell::new(String::new()) };
@@ -326,6 +352,9 @@ impl Catalog {
         }
         let plan = Arc::new(self.build_plan(event_source, event_name));
         let mut plans = mapper.plans.write().unwrap_or_else(|e| e.into_inner());
+        if plans.len() >= MAX_PLANS {
+            return plan;
+        }
         plans
             .entry(format!("{event_source}\u{0}{event_name}"))
             .or_insert(plan)

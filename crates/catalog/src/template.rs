@@ -89,22 +89,36 @@ impl Template {
 
     /// Every value the template produces in `scope`; empty when a variable cannot be filled.
     pub(crate) fn eval(&self, scope: &Scope<'_>) -> Vec<String> {
-        let mut acc = vec![String::new()];
+        // Most templates yield one value: build it in place, and only fan out when a part yields several.
+        let mut acc: Vec<String> = vec![String::with_capacity(64)];
         for part in &self.parts {
-            let values = part.eval(scope);
-            if values.is_empty() {
-                return Vec::new();
+            if let Part::Literal(s) = part {
+                for prefix in &mut acc {
+                    prefix.push_str(s);
+                }
+                continue;
             }
-            let mut next = Vec::with_capacity(acc.len() * values.len());
-            'outer: for prefix in &acc {
-                for v in &values {
-                    if next.len() >= MAX_VALUES {
-                        break 'outer;
+            let values = part.eval(scope);
+            match values.as_slice() {
+                [] => return Vec::new(),
+                [one] => {
+                    for prefix in &mut acc {
+                        prefix.push_str(one);
                     }
-                    next.push(format!("{prefix}{v}"));
+                }
+                many => {
+                    let mut next = Vec::with_capacity((acc.len() * many.len()).min(MAX_VALUES));
+                    'outer: for prefix in &acc {
+                        for v in many {
+                            if next.len() >= MAX_VALUES {
+                                break 'outer;
+                            }
+                            next.push(format!("{prefix}{v}"));
+                        }
+                    }
+                    acc = next;
                 }
             }
-            acc = next;
         }
         acc
     }
@@ -393,31 +407,39 @@ pub(crate) fn find_key<'v>(map: &'v serde_json::Map<String, Value>, key: &str) -
     if let Some(v) = map.get(key) {
         return Some(v);
     }
-    let ci = |name: &str| {
-        map.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
-    };
-    if let Some(v) = ci(key) {
-        return Some(v);
-    }
-    for alias in aliases(key) {
-        if let Some(v) = ci(alias) {
+    // One pass, no allocation: keep the best-ranked candidate.
+    let singular = key.strip_suffix('s');
+    let alias = aliases(key);
+    let mut best: Option<(u8, &Value)> = None;
+    for (k, v) in map {
+        let rank = if k.eq_ignore_ascii_case(key) {
             return Some(v);
+        } else if alias.iter().any(|a| k.eq_ignore_ascii_case(a)) {
+            1
+        } else if eq_ci_concat(k, key, "Name") {
+            2
+        } else if singular.is_some_and(|s| k.eq_ignore_ascii_case(s)) {
+            3
+        } else if singular.is_some_and(|s| eq_ci_concat(k, s, "Set")) {
+            4
+        } else if eq_ci_concat(k, key, "Set") {
+            5
+        } else {
+            continue;
+        };
+        if best.is_none_or(|(b, _)| rank < b) {
+            best = Some((rank, v));
         }
     }
-    if let Some(v) = ci(&format!("{key}Name")) {
-        return Some(v);
-    }
-    if let Some(singular) = key.strip_suffix('s') {
-        if let Some(v) = ci(singular) {
-            return Some(v);
-        }
-        if let Some(v) = ci(&format!("{singular}Set")) {
-            return Some(v);
-        }
-    }
-    ci(&format!("{key}Set"))
+    best.map(|(_, v)| v)
+}
+
+/// `text` equals `a` followed by `b`, ASCII case-insensitively.
+fn eq_ci_concat(text: &str, a: &str, b: &str) -> bool {
+    text.len() == a.len() + b.len()
+        && text.is_char_boundary(a.len())
+        && text[..a.len()].eq_ignore_ascii_case(a)
+        && text[a.len()..].eq_ignore_ascii_case(b)
 }
 
 /// CloudTrail spellings of SDK parameters that differ beyond case.
