@@ -110,6 +110,8 @@ enum When {
     Condition(Condition),
     /// Only when the request has one of these parameters (case-insensitive key anywhere at the top level).
     AnyParam(&'static [&'static str]),
+    /// Only when the request has none of these parameters.
+    NoParam(&'static [&'static str]),
     /// Only when a resource ARN could be built (`iam:PassRole` needs the role the request names).
     IfResource,
 }
@@ -446,7 +448,6 @@ impl Catalog {
             .iter()
             .position(|(_, info)| info.name.eq_ignore_ascii_case(name))
             .unwrap_or_default();
-        let primary_name = valid.get(primary).map(|(_, info)| info.name).unwrap_or_default();
         let multi = valid.len() > 1;
         let has_express = valid.iter().any(|(_, info)| info.prefix == "s3express");
         valid
@@ -460,10 +461,10 @@ impl Catalog {
                     When::Condition(c)
                 } else if is_pass_role {
                     When::IfResource
+                } else if let Some(when) = version_twin(info, &valid) {
+                    when
                 } else if !multi || i == primary {
                     When::Always
-                } else if info.name.eq_ignore_ascii_case(&format!("{primary_name}Version")) {
-                    When::AnyParam(&["versionId", "VersionId"])
                 } else if info.access_level == crate::AccessLevel::Tagging {
                     When::AnyParam(TAG_PARAMS)
                 } else if info.name.ends_with("Acl") || info.name.ends_with("ACL") {
@@ -593,6 +594,32 @@ impl Catalog {
     }
 }
 
+/// S3 methods list an action and its version-specific twin (`GetObject` / `GetObjectVersion`,
+/// `GetObjectAcl` / `GetObjectVersionAcl`, `DeleteObjectTagging` / `DeleteObjectVersionTagging`): the twin is
+/// needed when the request names a `versionId`, the plain action when it does not (S3 API Reference, GetObject:
+/// "you need the s3:GetObjectVersion permission to access a specific version of an object").
+fn version_twin(info: &crate::ActionInfo<'_>, set: &[(&MapEntry, crate::ActionInfo<'_>)]) -> Option<When> {
+    let strip = |name: &str| name.contains("Version").then(|| name.replacen("Version", "", 1));
+    let same_service = |other: &crate::ActionInfo<'_>| other.prefix == info.prefix && other.name != info.name;
+    if let Some(plain) = strip(info.name) {
+        if set
+            .iter()
+            .any(|(_, o)| same_service(o) && o.name.eq_ignore_ascii_case(&plain))
+        {
+            return Some(When::AnyParam(VERSION_PARAMS));
+        }
+    }
+    if set
+        .iter()
+        .any(|(_, o)| same_service(o) && strip(o.name).is_some_and(|p| p.eq_ignore_ascii_case(info.name)))
+    {
+        return Some(When::NoParam(VERSION_PARAMS));
+    }
+    None
+}
+
+const VERSION_PARAMS: &[&str] = &["versionId"];
+
 /// S3 methods list both `s3:` and `s3express:` actions: the latter only for directory buckets, whose names end
 /// with `--x-s3` (the map says so in a `notice`; two methods carry no notice, hence the prefix rule).
 fn directory_bucket_condition(entry: &MapEntry, prefix: &str, has_express: bool) -> Option<Condition> {
@@ -657,6 +684,7 @@ fn apply(entries: &[PlanEntry], ev: &EventRef<'_>) -> Vec<MappedAction> {
             When::Always | When::IfResource => true,
             When::Condition(c) => c.holds(&scope),
             When::AnyParam(names) => has_any_param(ev.request_parameters, names),
+            When::NoParam(names) => !has_any_param(ev.request_parameters, names),
         };
         if !applies {
             continue;

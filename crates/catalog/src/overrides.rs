@@ -78,12 +78,31 @@ pub static OVERRIDES: &[Override] = &[
         doc: "Amazon S3 API Reference, CopyObject, Permissions: \"You must have read access to the source object and write access to the destination bucket\" — s3:GetObject on the source, s3:PutObject on the destination https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html",
     },
     Override {
+        id: "s3-delete-bucket-public-access-block",
+        event_source: "s3.amazonaws.com",
+        event_name: "DeleteBucketPublicAccessBlock",
+        outcome: OverrideOutcome::Actions(&[act("s3:PutBucketPublicAccessBlock", &[], true)]),
+        reason: "CloudTrail names the DeletePublicAccessBlock call DeleteBucketPublicAccessBlock, which is neither an SDK method in the map nor an IAM action; the call is authorized by s3:PutBucketPublicAccessBlock",
+        doc: "Amazon S3 API Reference, DeletePublicAccessBlock: \"To use this operation, you must have the s3:PutBucketPublicAccessBlock permission\" https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeletePublicAccessBlock.html",
+    },
+    Override {
         id: "s3-storage-lens-dashboard-data",
         event_source: "s3.amazonaws.com",
         event_name: "GetStorageLensDashboardDataInternal",
         outcome: OverrideOutcome::Actions(&[act("s3:GetStorageLensDashboard", &["%%iftemplatematch%${ConfigurationARN}%%"], true)]),
         reason: "the S3 console loads a Storage Lens dashboard through this internal call, which is in neither the API map nor the catalog; viewing a dashboard is authorized by s3:GetStorageLensDashboard",
         doc: "Amazon S3 User Guide, \"Setting Amazon S3 Storage Lens permissions\": viewing a dashboard in the console needs s3:GetStorageLensDashboard https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_iam_permissions.html",
+    },
+    Override {
+        id: "s3-upload-part-copy",
+        event_source: "s3.amazonaws.com",
+        event_name: "UploadPartCopy",
+        outcome: OverrideOutcome::Actions(&[
+            act("s3:GetObject", &["arn:${Partition}:s3:::%%regex%${CopySource}%/^\\/?([^?]+?)(?:\\?.*)?$/g%%"], false),
+            act("s3:PutObject", &["arn:${Partition}:s3:::${Bucket}/${Key}"], false),
+        ]),
+        reason: "as for CopyObject: the API map puts the source object's s3:GetObject on the destination key; the source is the x-amz-copy-source header",
+        doc: "Amazon S3 API Reference, UploadPartCopy, Permissions: \"You must have READ access to the source object and WRITE access to the destination bucket\" — s3:GetObject on the source, s3:PutObject on the destination https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html",
     },
     Override {
         id: "signin-check-mfa",

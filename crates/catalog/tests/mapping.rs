@@ -75,7 +75,28 @@ fn s3_object_reads_and_versions() {
         "GetObject",
         json!({"bucketName": "b", "key": "k", "versionId": "3"}),
     );
-    assert_eq!(names(&a), ["s3:GetObjectVersion", "s3:GetObject"]);
+    assert_eq!(names(&a), ["s3:GetObjectVersion"]);
+    let a = map(
+        "s3.amazonaws.com",
+        "GetObjectAcl",
+        json!({"bucketName": "b", "key": "k", "acl": ""}),
+    );
+    assert_eq!(names(&a), ["s3:GetObjectAcl"]);
+    let a = map(
+        "s3.amazonaws.com",
+        "GetObjectAttributes",
+        json!({"bucketName": "b", "key": "k"}),
+    );
+    assert_eq!(names(&a), ["s3:GetObject", "s3:GetObjectAttributes"]);
+    let a = map(
+        "s3.amazonaws.com",
+        "GetObjectAttributes",
+        json!({"bucketName": "b", "key": "k", "versionId": "v"}),
+    );
+    assert_eq!(
+        names(&a),
+        ["s3:GetObjectVersion", "s3:GetObjectVersionAttributes"]
+    );
     let a = map(
         "s3.amazonaws.com",
         "HeadObject",
