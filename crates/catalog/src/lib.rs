@@ -12,6 +12,25 @@
 //!   same-name action, a documented override (see `overrides.rs`), or an implication such as `iam:PassRole`.
 //! - [`Catalog::source`] names the data and its sha256, for reports and `pare --version --verbose`.
 //!
+//! ## How an event maps
+//! Per (eventSource, eventName), once: the event source gives the IAM prefix (the map's
+//! `cloudtrail_service_mappings`, then the transcribed event-source map, then the host's first label); an
+//! API-version suffix is stripped ([`normalize_event_name`]); a documented override ([`OVERRIDES`]) wins; else the
+//! prefix's SDK service names give `"<Sdk>.<eventName>"` in the API map, every action validated against the
+//! catalog; else the catalog's `<prefix>:<eventName>`; else [`EventMapping::Unmapped`]. `AwsServiceEvent`,
+//! console sign-in and the map's permissionless calls are [`EventMapping::NoPermissionNeeded`].
+//!
+//! Per event, the map's extra actions apply only when the request calls for them: its `conditions`; the
+//! version-specific twin (`s3:GetObjectVersion`) only with a `versionId`, the plain action only without; tagging
+//! actions only when the request sets tags, ACL actions only when it sets an ACL; `s3express:` actions only for
+//! directory buckets (`--x-s3`); `iam:PassRole` only when the request names what is passed. A role ARN handed to
+//! a mutating call of another service implies `iam:PassRole` on it ([`Provenance::Implied`]).
+//!
+//! Resources: the event's own `resources` ARNs that fit the action's resource types; otherwise ARNs built from
+//! the map's templates and the catalog's ARN templates, filled from `requestParameters` (then
+//! `responseElements`) and the event's partition, region and account. A template that cannot be filled yields
+//! no ARN (the action then counts with `*`), never a partial one.
+//!
 //! ```
 //! use pare_catalog::{catalog, AccessLevel, EventMapping, EventRef};
 //!

@@ -63,5 +63,18 @@ fn fixture_pairs_resolve() {
     let expected: Vec<(&str, &str)> = UNMAPPED.iter().map(|&(s, n, _)| (s, n)).collect();
     assert_eq!(unmapped, expected);
     let resolved = pairs.values().filter(|c| c[2] == 0).count();
-    println!("{resolved} of {} pairs resolve", pairs.len());
+    assert_eq!(resolved, 409 - UNMAPPED.len());
+    let no_permission = pairs.values().filter(|c| c[1] > 0).count();
+    // How each pair's first action was found.
+    let mut by_provenance: BTreeMap<String, usize> = BTreeMap::new();
+    for (source, name) in pairs.keys() {
+        if let EventMapping::Mapped(actions) = catalog().plan_summary(source, name) {
+            *by_provenance.entry(actions[0].provenance.label()).or_default() += 1;
+        }
+    }
+    println!(
+        "{resolved} of {} pairs resolve ({no_permission} need no permission); first action by provenance: {by_provenance:?}",
+        pairs.len()
+    );
+    assert!(by_provenance.get("api-map").copied().unwrap_or_default() > 300);
 }
