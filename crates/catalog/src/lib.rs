@@ -109,7 +109,8 @@ pub struct Catalog {
     action_count: usize,
     event_sources: HashMap<String, String>,
     source: CatalogSource,
-    pub(crate) mapper: mapping::Mapper,
+    /// The API map, parsed on first use: action lookups and expansion never pay for it.
+    mapper: OnceLock<(mapping::Mapper, Vec<String>)>,
     load_errors: Vec<String>,
 }
 
@@ -317,20 +318,20 @@ impl Catalog {
             notices: NOTICES.to_vec(),
         };
         let action_count = services.iter().map(|s| s.actions.len()).sum();
-        let mut catalog = Catalog {
+        Catalog {
             action_count,
             services,
             service_index,
             action_index,
             event_sources,
             source,
-            mapper: mapping::Mapper::default(),
+            mapper: OnceLock::new(),
             load_errors,
-        };
-        let (mapper, errors) = mapping::Mapper::load(API_MAP_JSON);
-        catalog.mapper = mapper;
-        catalog.load_errors.extend(errors);
-        catalog
+        }
+    }
+
+    pub(crate) fn mapper(&self) -> &mapping::Mapper {
+        &self.mapper.get_or_init(|| mapping::Mapper::load(API_MAP_JSON)).0
     }
 
     /// An action by name, case-insensitively (`"s3:getobject"` finds `s3:GetObject`). O(1).
@@ -451,17 +452,12 @@ impl Catalog {
     /// `cloudtrail_service_mappings`, then the transcribed event-source map, then the host's first label.
     /// `None` only for an empty source.
     pub fn prefix_for_event_source<'a>(&'a self, event_source: &'a str) -> Option<&'a str> {
-        if let Some(prefix) = self.mapper.event_source_prefix(event_source) {
-            return Some(prefix);
-        }
+        // INVARIANT: the transcribed event-source map equals the API map's `cloudtrail_service_mappings` (a test
+        // asserts it), so the small file answers alone and the API map need not be parsed for this.
         if let Some(prefix) = self.event_sources.get(event_source) {
             return Some(prefix);
         }
-        let lower = event_source.to_ascii_lowercase();
-        if let Some(prefix) = self.mapper.event_source_prefix(&lower) {
-            return Some(prefix);
-        }
-        if let Some(prefix) = self.event_sources.get(&lower) {
+        if let Some(prefix) = self.event_sources.get(&event_source.to_ascii_lowercase()) {
             return Some(prefix);
         }
         let first = event_source.split('.').next().filter(|s| !s.is_empty())?;
@@ -471,9 +467,20 @@ impl Catalog {
         }
     }
 
+    /// Whether the transcribed event-source map and the API map's `cloudtrail_service_mappings` agree entry for
+    /// entry (they come from the same commit; checked by a test).
+    pub fn event_source_maps_agree(&self) -> bool {
+        let mapper = self.mapper();
+        mapper.event_source_count() == self.event_sources.len()
+            && self
+                .event_sources
+                .iter()
+                .all(|(k, v)| mapper.event_source_prefix(k) == Some(v.as_str()))
+    }
+
     /// The number of SDK/API methods in the embedded API map.
     pub fn api_method_count(&self) -> usize {
-        self.mapper.method_count()
+        self.mapper().method_count()
     }
 
     /// Where the embedded data came from, with the sha256 of each file.
@@ -481,9 +488,18 @@ impl Catalog {
         &self.source
     }
 
-    /// Problems met while parsing the embedded data (empty for a correct build; a test asserts it).
-    pub fn load_errors(&self) -> &[String] {
-        &self.load_errors
+    /// Problems met while parsing the embedded data (empty for a correct build; a test asserts it). Parses the
+    /// API map if that has not happened yet.
+    pub fn load_errors(&self) -> Vec<String> {
+        let mut errors = self.load_errors.clone();
+        errors.extend(
+            self.mapper
+                .get_or_init(|| mapping::Mapper::load(API_MAP_JSON))
+                .1
+                .iter()
+                .cloned(),
+        );
+        errors
     }
 
     fn service_by_prefix(&self, prefix: &str) -> Option<&Service> {

@@ -258,6 +258,10 @@ impl Mapper {
         self.methods.get(spelling).map(Vec::as_slice)
     }
 
+    pub(crate) fn event_source_count(&self) -> usize {
+        self.event_sources.len()
+    }
+
     /// The number of SDK methods in the map.
     pub(crate) fn method_count(&self) -> usize {
         self.methods.len()
@@ -339,7 +343,7 @@ impl Catalog {
     }
 
     fn plan(&self, event_source: &str, event_name: &str) -> Arc<Plan> {
-        let mapper = &self.mapper;
+        let mapper = self.mapper();
         let cached = KEY.with(|key| {
             let mut key = key.borrow_mut();
             key.clear();
@@ -405,19 +409,19 @@ impl Catalog {
             };
         }
         let sdks = self
-            .mapper
+            .mapper()
             .sdk_for_prefix
             .get(prefix)
             .map(Vec::as_slice)
             .unwrap_or_default();
         for sdk in sdks {
             let method = format!("{sdk}.{name}").to_ascii_lowercase();
-            if self.mapper.permissionless.contains(&method) {
+            if self.mapper().permissionless.contains(&method) {
                 return Plan::NoPermission("the call needs no iam permission");
             }
         }
         for sdk in sdks {
-            let Some(entries) = self.mapper.method(&format!("{sdk}.{name}")) else {
+            let Some(entries) = self.mapper().method(&format!("{sdk}.{name}")) else {
                 continue;
             };
             let plan = self.plan_from_map(name, entries);

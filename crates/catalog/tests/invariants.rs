@@ -4,7 +4,8 @@ use pare_catalog::{catalog, AccessLevel};
 
 #[test]
 fn parses_without_errors() {
-    assert_eq!(catalog().load_errors(), &[] as &[String]);
+    assert_eq!(catalog().load_errors(), Vec::<String>::new());
+    assert!(catalog().event_source_maps_agree());
 }
 
 #[test]
