@@ -340,6 +340,16 @@ pub fn check(
         };
         let key = &shown;
         let base_side = bu.map(|u| &u.side);
+        if hu
+            .side
+            .identity
+            .iter()
+            .any(|d| d.policy.statements.iter().any(|st| st.principal.is_some()))
+        {
+            notes.push(format!(
+                "{key}: statements with `Principal` are compared on action, resource and conditions; the principals they name are not compared"
+            ));
+        }
         let cmp: Comparison = compare(base_side, &hu.side, &refine);
         summary.requests += cmp.requests;
         // Group: (head statement, kind) → cells.
