@@ -11,10 +11,17 @@ fn every_action_as_an_event_maps_cleanly() {
     // IAM prefix → one CloudTrail event source for it (the reverse of the event-source map).
     let mut sources: HashMap<String, String> = HashMap::new();
     for service in cat.services() {
-        sources.insert(service.prefix.to_owned(), format!("{}.amazonaws.com", service.prefix));
+        sources.insert(
+            service.prefix.to_owned(),
+            format!("{}.amazonaws.com", service.prefix),
+        );
     }
     let transcribed: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/cloudtrail-eventsource-map.json")).unwrap(),
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/cloudtrail-eventsource-map.json"
+        ))
+        .unwrap(),
     )
     .unwrap();
     for (source, prefix) in transcribed["cloudtrail_service_mappings"].as_object().unwrap() {
@@ -36,9 +43,21 @@ fn every_action_as_an_event_maps_cleanly() {
     let odd = json!({"bucketName": "", "key": null, "name": 7, "functionName": ["x"], "tags": {}, "role": "not-an-arn",
                      "roleArn": "arn:aws:iam::1:role/", "keyId": "%%", "path": "${Partition}"});
     let resources = [
-        EventResource { arn: Some("arn:aws:s3:::b/dir/k"), resource_type: Some("AWS::S3::Object"), account_id: None },
-        EventResource { arn: None, resource_type: Some("AWS::S3::Bucket"), account_id: None },
-        EventResource { arn: Some("not-an-arn"), resource_type: None, account_id: None },
+        EventResource {
+            arn: Some("arn:aws:s3:::b/dir/k"),
+            resource_type: Some("AWS::S3::Object"),
+            account_id: None,
+        },
+        EventResource {
+            arn: None,
+            resource_type: Some("AWS::S3::Bucket"),
+            account_id: None,
+        },
+        EventResource {
+            arn: Some("not-an-arn"),
+            resource_type: None,
+            account_id: None,
+        },
     ];
     let mut mapped = 0usize;
     for action in cat.expand("*") {
@@ -54,7 +73,12 @@ fn every_action_as_an_event_maps_cleanly() {
                 mapped += 1;
                 assert!(!actions.is_empty());
                 for a in &actions {
-                    assert!(cat.action(&a.action).is_some(), "{}: {}", action.full_name, a.action);
+                    assert!(
+                        cat.action(&a.action).is_some(),
+                        "{}: {}",
+                        action.full_name,
+                        a.action
+                    );
                     for arn in &a.resources {
                         assert!(
                             arn.starts_with("arn:") && !arn.contains("${") && !arn.contains("%%"),
