@@ -57,7 +57,6 @@ mod mapping;
 mod model;
 mod overrides;
 mod template;
-mod wildcard;
 
 pub use event::{EventMapping, EventRef, EventResource, MappedAction, Provenance};
 pub use mapping::normalize_event_name;
@@ -357,15 +356,17 @@ impl Catalog {
     /// full name case-insensitively. `"*"` is every action; a pattern without `:` matches nothing but `"*"`.
     pub fn expand(&self, pattern: &str) -> Vec<ActionInfo<'_>> {
         let pattern = pattern.trim();
+        // The policy evaluator's own matcher, so an expansion lists exactly what a policy statement matches.
+        let matcher = pare_policy::ActionPattern::new(pattern);
         let mut out: Vec<ActionInfo<'_>> = Vec::new();
         match pattern.split_once(':') {
-            Some((prefix, name)) if !prefix.contains(['*', '?']) => {
+            Some((prefix, _)) if !prefix.contains(['*', '?']) => {
                 if let Some(service) = self.service_by_prefix(prefix) {
                     out.extend(
                         service
                             .actions
                             .iter()
-                            .filter(|a| wildcard::matches(name, &a.name))
+                            .filter(|a| matcher.matches(&a.full_name))
                             .map(|a| a.info(service)),
                     );
                 }
@@ -376,12 +377,12 @@ impl Catalog {
                         service
                             .actions
                             .iter()
-                            .filter(|a| wildcard::matches(pattern, &a.full_name))
+                            .filter(|a| matcher.matches(&a.full_name))
                             .map(|a| a.info(service)),
                     );
                 }
             }
-            None if pattern.bytes().all(|b| b == b'*') && !pattern.is_empty() => {
+            None if matcher.is_any() || (!pattern.is_empty() && pattern.bytes().all(|b| b == b'*')) => {
                 for service in &self.services {
                     out.extend(service.actions.iter().map(|a| a.info(service)));
                 }
