@@ -116,3 +116,18 @@ fn missing_source_is_a_usage_error() {
     );
     assert!(Path::new(ROOT).is_dir());
 }
+
+#[test]
+fn scp_files_go_to_scps() {
+    let out = pare(&[
+        "policies",
+        &fixture("files/dir/app.json"),
+        "--scp",
+        &fixture("lint/admin-access.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let snapshot = pare_load::Snapshot::from_json(&String::from_utf8(out.stdout).unwrap()).unwrap();
+    assert_eq!(snapshot.scps.len(), 1);
+    assert_eq!(snapshot.scps[0].name, "admin-access.json");
+    assert_eq!(snapshot.policies.len(), 1);
+}

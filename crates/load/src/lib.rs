@@ -7,6 +7,28 @@
 //!   JSON already in memory (`iam:live`).
 //! - [`lint`]: findings about policy documents (unknown actions, impossible resources, risky grants).
 //!
+//! # How sources become a snapshot
+//!
+//! - **Bare policy files** are not principals: an identity policy goes to [`Snapshot::policies`] and a
+//!   document whose statements name a `Principal` to [`Snapshot::resource_policies`], named after the file —
+//!   its path relative to the directory given, or its file name when the file itself was given — so two
+//!   directories (or two versions of one file) compare document by document under the same names.
+//! - **Managed policies** are attached at their default version, named `PolicyName` or, when the source omits
+//!   it, the last part of the ARN. An attached policy whose document is not in the sources (an AWS managed
+//!   policy attached from Terraform or CloudFormation) is listed in [`Principal::unresolved`]; a customer
+//!   managed policy attached to nobody is kept in [`Snapshot::policies`].
+//! - **Placeholders**: a value only known at deployment is written as a token and listed in
+//!   [`Snapshot::placeholders`] with the reason and where it was met. CloudFormation: `${Ref:Param}` (a
+//!   parameter without default), `${Ref:AWS::AccountId}` and the other pseudo parameters,
+//!   `${GetAtt:Logical.Attr}`, `${ImportValue:Name}`, `${Ref:Logical}` for a generated name, `${If:Cond}` for
+//!   a condition that cannot be evaluated (its true branch is used). Terraform: `${terraform:ADDRESS.ATTR}`
+//!   named after the configuration reference (`${terraform:aws_s3_bucket.data.arn}`), and
+//!   `${terraform:account_id}` for the account of new principals. [`LoadOptions::params`] resolves them.
+//!   Tokens use the `${…}` policy-variable syntax, so the evaluator treats them as values that match nothing
+//!   concrete.
+//! - Principals with the same ARN from several sources are merged (policies unioned); output order never
+//!   depends on the order of the sources.
+//!
 //! Invalid documents never stop a load: each is recorded in [`Snapshot::errors`] with its file, JSON path
 //! and line/column, and skipped; [`LoadOptions::strict`] turns the first one into an [`Error`].
 //!

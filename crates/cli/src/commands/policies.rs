@@ -34,6 +34,10 @@ pub struct Args {
     /// for the account of Terraform resources whose ARN is only known after apply; repeatable.
     #[arg(long = "param", value_name = "KEY=VALUE")]
     pub params: Vec<String>,
+    /// A service control policy file (or a directory of them); repeatable. Its documents go to the snapshot's
+    /// `scps`.
+    #[arg(long = "scp", value_name = "FILE")]
+    pub scps: Vec<String>,
 }
 
 /// Runs the command.
@@ -51,6 +55,16 @@ pub fn run(args: Args, globals: Globals) -> anyhow::Result<Outcome> {
     };
     let (live, files): (Vec<&String>, Vec<&String>) = args.sources.iter().partition(|s| s.as_str() == LIVE);
     let mut snapshot = load_sources(&files, &options)?;
+    if !args.scps.is_empty() {
+        let mut scps = load_sources(&args.scps, &options)?;
+        let mut moved = std::mem::take(&mut scps.policies);
+        moved.append(&mut scps.resource_policies);
+        if !scps.principals.is_empty() {
+            anyhow::bail!("`--scp` takes policy documents, and a source given there defines principals");
+        }
+        scps.scps.append(&mut moved);
+        snapshot.extend(scps);
+    }
     if !live.is_empty() {
         let opts = pare_aws::AwsOptions {
             region: args.region.clone(),
