@@ -399,7 +399,11 @@ impl Catalog {
                             Some(self.entry(
                                 info.full_name,
                                 Provenance::Override(ov.id),
-                                When::Always,
+                                if a.when_any_param.is_empty() {
+                                    When::Always
+                                } else {
+                                    When::AnyParam(a.when_any_param)
+                                },
                                 builders,
                                 a.use_event_resources,
                             ))

@@ -39,6 +39,8 @@ pub struct OverrideAction {
     pub arns: &'static [&'static str],
     /// Whether ARNs from the event's `resources` array may be used for this action.
     pub use_event_resources: bool,
+    /// The action applies only when the request has one of these parameters (empty: always).
+    pub when_any_param: &'static [&'static str],
 }
 
 const fn act(
@@ -50,8 +52,37 @@ const fn act(
         action,
         arns,
         use_event_resources,
+        when_any_param: &[],
     }
 }
+
+const fn act_if(
+    action: &'static str,
+    arns: &'static [&'static str],
+    use_event_resources: bool,
+    when_any_param: &'static [&'static str],
+) -> OverrideAction {
+    OverrideAction {
+        action,
+        arns,
+        use_event_resources,
+        when_any_param,
+    }
+}
+
+/// S3 request headers that set an ACL on the object (CloudTrail records them in `requestParameters`).
+const S3_ACL_HEADERS: &[&str] = &[
+    "x-amz-acl",
+    "x-amz-grant-full-control",
+    "x-amz-grant-read",
+    "x-amz-grant-read-acp",
+    "x-amz-grant-write-acp",
+];
+
+/// The S3 request header that tags the object.
+const S3_TAGGING_HEADERS: &[&str] = &["x-amz-tagging"];
+
+const S3_OBJECT: &str = "arn:${Partition}:s3:::${Bucket}/${Key}";
 
 /// Every override, sorted by id (a test keeps it sorted and the ids unique).
 pub static OVERRIDES: &[Override] = &[
@@ -72,9 +103,11 @@ pub static OVERRIDES: &[Override] = &[
         event_name: "CopyObject",
         outcome: OverrideOutcome::Actions(&[
             act("s3:GetObject", &["arn:${Partition}:s3:::%%regex%${CopySource}%/^\\/?([^?]+?)(?:\\?.*)?$/g%%"], false),
-            act("s3:PutObject", &["arn:${Partition}:s3:::${Bucket}/${Key}"], false),
+            act("s3:PutObject", &[S3_OBJECT], false),
+            act_if("s3:PutObjectAcl", &[S3_OBJECT], false, S3_ACL_HEADERS),
+            act_if("s3:PutObjectTagging", &[S3_OBJECT], false, S3_TAGGING_HEADERS),
         ]),
-        reason: "the API map lists seven actions for CopyObject (tagging and ACL ones included) and puts the source object's action on the destination key; the call needs s3:GetObject on the source and s3:PutObject on the destination (tagging/ACL actions only when those headers are sent, which CloudTrail records separately as PutObjectTagging/PutObjectAcl semantics of the same call)",
+        reason: "the API map lists seven actions for CopyObject (tagging and ACL ones included) and puts the source object's action on the destination key; the call needs s3:GetObject on the source and s3:PutObject on the destination, plus s3:PutObjectAcl / s3:PutObjectTagging on the destination only when the request sets an ACL or tags",
         doc: "Amazon S3 API Reference, CopyObject, Permissions: \"You must have read access to the source object and write access to the destination bucket\" — s3:GetObject on the source, s3:PutObject on the destination https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html",
     },
     Override {
@@ -84,6 +117,18 @@ pub static OVERRIDES: &[Override] = &[
         outcome: OverrideOutcome::Actions(&[act("s3:PutBucketPublicAccessBlock", &[], true)]),
         reason: "CloudTrail names the DeletePublicAccessBlock call DeleteBucketPublicAccessBlock, which is neither an SDK method in the map nor an IAM action; the call is authorized by s3:PutBucketPublicAccessBlock",
         doc: "Amazon S3 API Reference, DeletePublicAccessBlock: \"To use this operation, you must have the s3:PutBucketPublicAccessBlock permission\" https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeletePublicAccessBlock.html",
+    },
+    Override {
+        id: "s3-put-object",
+        event_source: "s3.amazonaws.com",
+        event_name: "PutObject",
+        outcome: OverrideOutcome::Actions(&[
+            act("s3:PutObject", &[S3_OBJECT], true),
+            act_if("s3:PutObjectAcl", &[S3_OBJECT], false, S3_ACL_HEADERS),
+            act_if("s3:PutObjectTagging", &[S3_OBJECT], false, S3_TAGGING_HEADERS),
+        ]),
+        reason: "the API map lists only s3:PutObject; a PutObject that sets an ACL or tags also needs s3:PutObjectAcl or s3:PutObjectTagging, and only then",
+        doc: "Amazon S3 API Reference, PutObject, Permissions: \"If the object you want to put has tags, you must have the s3:PutObjectTagging permission\"; \"to use ACL-specific headers ... you need the s3:PutObjectAcl permission\" https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html",
     },
     Override {
         id: "s3-storage-lens-dashboard-data",

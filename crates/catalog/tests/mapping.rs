@@ -180,6 +180,39 @@ fn copy_object_reads_the_source_and_writes_the_destination() {
 }
 
 #[test]
+fn put_object_acl_and_tagging_only_when_requested() {
+    let a = map(
+        "s3.amazonaws.com",
+        "PutObject",
+        json!({"bucketName": "b", "key": "k"}),
+    );
+    assert_eq!(names(&a), ["s3:PutObject"]);
+    assert_eq!(a[0].resources, ["arn:aws:s3:::b/k"]);
+    let a = map(
+        "s3.amazonaws.com",
+        "PutObject",
+        json!({"bucketName": "b", "key": "k", "x-amz-acl": "private"}),
+    );
+    assert_eq!(names(&a), ["s3:PutObject", "s3:PutObjectAcl"]);
+    let a = map(
+        "s3.amazonaws.com",
+        "PutObject",
+        json!({"bucketName": "b", "key": "k", "x-amz-tagging": "a=b", "x-amz-grant-read": "id=x"}),
+    );
+    assert_eq!(
+        names(&a),
+        ["s3:PutObject", "s3:PutObjectAcl", "s3:PutObjectTagging"]
+    );
+    assert!(a.iter().all(|m| m.resources == ["arn:aws:s3:::b/k"]));
+    let a = map(
+        "s3.amazonaws.com",
+        "CopyObject",
+        json!({"bucketName": "dst", "key": "k", "x-amz-copy-source": "src/o", "x-amz-tagging": "a=b"}),
+    );
+    assert_eq!(names(&a), ["s3:GetObject", "s3:PutObject", "s3:PutObjectTagging"]);
+}
+
+#[test]
 fn reencrypt_needs_from_and_to() {
     let src = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     let a = map(
