@@ -533,7 +533,9 @@ fn statement(path: &str, s: &Value, out: &mut Vec<DocFinding>) {
     let mut well_formed: Vec<&str> = Vec::new();
     for (i, r) in &specific {
         let p = at(path, "Resource", *i);
-        let parts: Vec<&str> = r.splitn(6, ':').collect();
+        // Placeholders and policy variables may hold colons (`${Ref:AWS::Partition}`): split without them.
+        let norm = replace_vars(r);
+        let parts: Vec<&str> = norm.splitn(6, ':').collect();
         if parts.len() < 6 || parts.first() != Some(&"arn") {
             if !has_variable(r) || !r.starts_with("arn:") && !r.starts_with("${") {
                 out.push(f(
