@@ -360,6 +360,13 @@ fn walk(value: &Value, path: &[Segment], out: &mut Vec<String>) {
                     walk(item, &[], out);
                 }
             }
+            // Where the SDK has a list of strings (`InstanceIds`), CloudTrail logs a list of one-field objects
+            // (`instancesSet.items[].instanceId`) or wraps the list (`{"items": [...]}`): take the one value.
+            Value::Object(map) if map.len() == 1 => {
+                if let Some(inner) = map.values().next() {
+                    walk(inner, &[], out);
+                }
+            }
             _ => {}
         }
         return;

@@ -340,6 +340,22 @@ fn tags_only_when_the_request_tags() {
 }
 
 #[test]
+fn ec2_instance_lists_as_cloudtrail_logs_them() {
+    let a = map(
+        "ec2.amazonaws.com",
+        "StopInstances",
+        json!({"instancesSet": {"items": [{"instanceId": "i-1"}, {"instanceId": "i-2"}]}, "force": false}),
+    );
+    assert_eq!(
+        only(&a).resources,
+        [
+            "arn:aws:ec2:us-east-1:111122223333:instance/i-1",
+            "arn:aws:ec2:us-east-1:111122223333:instance/i-2"
+        ]
+    );
+}
+
+#[test]
 fn api_version_suffixes_normalise() {
     let a = map(
         "lambda.amazonaws.com",
