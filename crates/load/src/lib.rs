@@ -216,7 +216,7 @@ fn load_file(file: &str, name: &str, bytes: &[u8], options: &LoadOptions, valida
         }
         Err(_) => {
             // Not JSON: a YAML CloudFormation template.
-            let mut cx = Ctx::new(file, None);
+            let mut cx = Ctx::new(file, Some(text));
             cx.validate = validate;
             cloudformation::load_yaml(&mut cx, text, options);
             return cx.finish(SourceKind::Cloudformation, Some(sha256));
@@ -366,7 +366,7 @@ impl<'a> Ctx<'a> {
 
     /// Records a problem at a JSON path (not counted: the caller decides what was skipped).
     pub fn error_at(&mut self, path: &JsonPath, message: String) {
-        let pos = self.text.and_then(|t| locate::locate(t, path));
+        let pos = self.text.and_then(|t| locate::locate_any(t, path));
         self.errors.push(LoadError {
             file: self.file.clone(),
             json_path: Some(path.to_string()),
@@ -413,7 +413,7 @@ impl<'a> Ctx<'a> {
             let inner = path.join_relative(&p.path);
             let pos = self
                 .text
-                .and_then(|t| locate::locate(t, &inner).or_else(|| locate::locate(t, path)));
+                .and_then(|t| locate::locate_any(t, &inner).or_else(|| locate::locate_any(t, path)));
             self.errors.push(LoadError {
                 file: self.file.clone(),
                 json_path: Some(inner.to_string()),

@@ -178,7 +178,8 @@ pub fn lint_snapshot(snapshot: &Snapshot) -> Vec<Finding> {
         let base = parse_path(&d.origin.json_path);
         for df in lint_document(&d.document) {
             let path = base.join_relative(&df.path);
-            let pos = text.and_then(|t| locate::locate(t, &path).or_else(|| locate::locate(t, &base)));
+            let pos =
+                text.and_then(|t| locate::locate_any(t, &path).or_else(|| locate::locate_any(t, &base)));
             out.push(Finding {
                 file: d.origin.file.clone(),
                 line: pos.map(|p| p.0),

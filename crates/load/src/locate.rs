@@ -102,6 +102,19 @@ pub(crate) fn locate(text: &str, path: &JsonPath) -> Option<(usize, usize)> {
     Some(line_col(text, pos))
 }
 
+/// [`locate`] for JSON texts, [`locate_yaml`] for anything else (a YAML template).
+pub(crate) fn locate_any(text: &str, path: &JsonPath) -> Option<(usize, usize)> {
+    if text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with(['{', '['])
+    {
+        locate(text, path)
+    } else {
+        locate_yaml(text, path)
+    }
+}
+
 /// 1-based line and column of a byte offset.
 pub(crate) fn line_col(text: &str, pos: usize) -> (usize, usize) {
     let before = text.get(..pos).unwrap_or(text);
@@ -286,4 +299,108 @@ mod tests {
         assert_eq!(locate(text, &JsonPath::root().key("zz")), None);
         assert_eq!(locate(text, &JsonPath::root()), Some((1, 1)));
     }
+
+    #[test]
+    fn locates_in_yaml() {
+        let text = "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyName: a\n          PolicyDocument:\n            Statement: []\n        - PolicyName: b\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n";
+        let p = JsonPath::root()
+            .key("Resources")
+            .key("Role")
+            .key("Properties")
+            .key("Policies")
+            .index(1)
+            .key("PolicyDocument");
+        assert_eq!(locate_yaml(text, &p), Some((10, 11)));
+        let deeper = p.key("Statement").index(0).key("Effect");
+        assert_eq!(locate_yaml(text, &deeper), Some((12, 17)));
+        let missing = JsonPath::root().key("Resources").key("Nope");
+        assert_eq!(locate_yaml(text, &missing), Some((1, 1)));
+    }
+}
+
+/// Where the value at `path` starts in a block-style YAML text (CloudFormation templates): each key is looked
+/// up below its parent at a deeper indentation, each index as the n-th `- ` item. Flow collections
+/// (`[a, b]`, `{a: b}`) are not entered: the position of the deepest element found is returned.
+pub(crate) fn locate_yaml(text: &str, path: &JsonPath) -> Option<(usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    // (line index, indent of the current node's key or item); the root is "before line 0" at indent -1.
+    let mut line: Option<usize> = None;
+    let mut indent: isize = -1;
+    let mut found: Option<(usize, usize)> = None;
+    let mut item_line: Option<usize> = None;
+    for seg in &path.0 {
+        // The first key of a sequence item sits on the item's own line: `- PolicyName: a`.
+        if let (Seg::Key(k), Some(i)) = (seg, item_line.take()) {
+            let l = lines.get(i).copied().unwrap_or("");
+            let trimmed = l.trim_start();
+            let body = trimmed.strip_prefix("- ").unwrap_or(trimmed).trim_start();
+            let key = body
+                .split(':')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches(|c| c == '"' || c == '\'');
+            if key == k && body.contains(':') {
+                let col = l.len() - body.len();
+                indent = col as isize;
+                found = Some((i + 1, col + 1));
+                continue;
+            }
+        }
+        let start = line.map_or(0, |l| l + 1);
+        let mut hit = None;
+        let mut count = 0;
+        let mut child_indent: Option<isize> = None;
+        for (i, l) in lines.iter().enumerate().skip(start) {
+            let trimmed = l.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let ind = (l.len() - trimmed.len()) as isize;
+            if ind <= indent && !(matches!(seg, Seg::Index(_)) && ind == indent && trimmed.starts_with("- "))
+            {
+                break;
+            }
+            let ci = *child_indent.get_or_insert(ind);
+            if ind != ci {
+                continue;
+            }
+            match seg {
+                Seg::Key(k) => {
+                    let body = trimmed.strip_prefix("- ").unwrap_or(trimmed);
+                    let key = body
+                        .split(':')
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .trim_matches(|c| c == '"' || c == '\'');
+                    if key == k && body.contains(':') {
+                        hit = Some((i, ind + (trimmed.len() - body.len()) as isize));
+                        break;
+                    }
+                }
+                Seg::Index(n) => {
+                    if trimmed.starts_with("- ") || trimmed == "-" {
+                        if count == *n {
+                            hit = Some((i, ind));
+                            break;
+                        }
+                        count += 1;
+                    }
+                }
+            }
+        }
+        match hit {
+            Some((i, ind)) => {
+                line = Some(i);
+                indent = ind;
+                found = Some((i + 1, ind as usize + 1));
+                if matches!(seg, Seg::Index(_)) {
+                    item_line = Some(i);
+                }
+            }
+            None => break,
+        }
+    }
+    found
 }

@@ -258,3 +258,18 @@ fn terraform_plan_without_account() {
     let role = s.principal("arn:aws:iam::111122223333:role/reports-app").unwrap();
     assert_eq!(role.inline[0].name, "reports-app-data");
 }
+
+#[test]
+fn invalid_policy_in_a_yaml_template_is_located() {
+    let s = load("cloudformation/invalid-policy.yaml");
+    assert_eq!(s.errors.len(), 1);
+    let e = &s.errors[0];
+    assert_eq!(
+        e.json_path.as_deref(),
+        Some("$.Resources.AppRole.Properties.Policies[1].PolicyDocument.Statement[1].Effect")
+    );
+    assert_eq!((e.line, e.column), (Some(29), Some(17)));
+    let role = s.principals.iter().find(|p| p.name == "app").unwrap();
+    assert_eq!(role.inline.len(), 1);
+    assert_eq!(role.inline[0].name, "good");
+}
