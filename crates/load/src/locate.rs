@@ -274,50 +274,6 @@ impl Walker<'_> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_print_and_join() {
-        let p = JsonPath::root().key("RoleDetailList").index(3).key("a b");
-        assert_eq!(p.to_string(), r#"$.RoleDetailList[3]["a b"]"#);
-        let j = JsonPath::root().join_relative(r#"Statement[2].Condition.StringEquals["aws:SourceIp"]"#);
-        assert_eq!(
-            j.to_string(),
-            r#"$.Statement[2].Condition.StringEquals["aws:SourceIp"]"#
-        );
-    }
-
-    #[test]
-    fn locates_nested_values() {
-        let text = "{\n  \"a\": [1, {\"b\": \"x\"}],\n  \"c\": {\"d\": [true,\n    null]}\n}";
-        let p = JsonPath::root().key("a").index(1).key("b");
-        assert_eq!(locate(text, &p), Some((2, 18)));
-        let p = JsonPath::root().key("c").key("d").index(1);
-        assert_eq!(locate(text, &p), Some((4, 5)));
-        assert_eq!(locate(text, &JsonPath::root().key("zz")), None);
-        assert_eq!(locate(text, &JsonPath::root()), Some((1, 1)));
-    }
-
-    #[test]
-    fn locates_in_yaml() {
-        let text = "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyName: a\n          PolicyDocument:\n            Statement: []\n        - PolicyName: b\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n";
-        let p = JsonPath::root()
-            .key("Resources")
-            .key("Role")
-            .key("Properties")
-            .key("Policies")
-            .index(1)
-            .key("PolicyDocument");
-        assert_eq!(locate_yaml(text, &p), Some((10, 11)));
-        let deeper = p.key("Statement").index(0).key("Effect");
-        assert_eq!(locate_yaml(text, &deeper), Some((12, 17)));
-        let missing = JsonPath::root().key("Resources").key("Nope");
-        assert_eq!(locate_yaml(text, &missing), Some((1, 1)));
-    }
-}
-
 /// Where the value at `path` starts in a block-style YAML text (CloudFormation templates): each key is looked
 /// up below its parent at a deeper indentation, each index as the n-th `- ` item. Flow collections
 /// (`[a, b]`, `{a: b}`) are not entered: the position of the deepest element found is returned.
@@ -403,4 +359,48 @@ pub(crate) fn locate_yaml(text: &str, path: &JsonPath) -> Option<(usize, usize)>
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_print_and_join() {
+        let p = JsonPath::root().key("RoleDetailList").index(3).key("a b");
+        assert_eq!(p.to_string(), r#"$.RoleDetailList[3]["a b"]"#);
+        let j = JsonPath::root().join_relative(r#"Statement[2].Condition.StringEquals["aws:SourceIp"]"#);
+        assert_eq!(
+            j.to_string(),
+            r#"$.Statement[2].Condition.StringEquals["aws:SourceIp"]"#
+        );
+    }
+
+    #[test]
+    fn locates_nested_values() {
+        let text = "{\n  \"a\": [1, {\"b\": \"x\"}],\n  \"c\": {\"d\": [true,\n    null]}\n}";
+        let p = JsonPath::root().key("a").index(1).key("b");
+        assert_eq!(locate(text, &p), Some((2, 18)));
+        let p = JsonPath::root().key("c").key("d").index(1);
+        assert_eq!(locate(text, &p), Some((4, 5)));
+        assert_eq!(locate(text, &JsonPath::root().key("zz")), None);
+        assert_eq!(locate(text, &JsonPath::root()), Some((1, 1)));
+    }
+
+    #[test]
+    fn locates_in_yaml() {
+        let text = "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyName: a\n          PolicyDocument:\n            Statement: []\n        - PolicyName: b\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n";
+        let p = JsonPath::root()
+            .key("Resources")
+            .key("Role")
+            .key("Properties")
+            .key("Policies")
+            .index(1)
+            .key("PolicyDocument");
+        assert_eq!(locate_yaml(text, &p), Some((10, 11)));
+        let deeper = p.key("Statement").index(0).key("Effect");
+        assert_eq!(locate_yaml(text, &deeper), Some((12, 17)));
+        let missing = JsonPath::root().key("Resources").key("Nope");
+        assert_eq!(locate_yaml(text, &missing), Some((1, 1)));
+    }
 }
