@@ -338,3 +338,48 @@ fn committed_examples_are_current() {
         );
     }
 }
+
+/// The Terraform output is what `terraform fmt` would write (so it parses, and reviews stay quiet). Runs when
+/// a `terraform` binary is on PATH.
+#[test]
+fn terraform_output_is_canonical_for_terraform_fmt() {
+    let Ok(version) = Command::new("terraform").arg("version").output() else {
+        eprintln!("terraform not on PATH: skipped");
+        return;
+    };
+    assert!(version.status.success());
+    let tmp = tempfile::tempdir().unwrap();
+    let (usage, policies) = inputs(tmp.path());
+    for st in ["exact", "balanced", "loose"] {
+        let out = tmp.path().join(st);
+        let (_, stderr, code) = run(
+            tmp.path(),
+            &[
+                "propose",
+                "--usage",
+                &usage,
+                "--policies",
+                &policies,
+                "--strictness",
+                st,
+                "--format",
+                "terraform",
+                "--out",
+                out.to_str().unwrap(),
+                "-q",
+            ],
+        );
+        assert_eq!(code, 0, "{stderr}");
+        let fmt = Command::new("terraform")
+            .args(["fmt", "-check", "-diff", "-no-color"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            fmt.status.success(),
+            "{st}: terraform fmt -check failed:\n{}{}",
+            String::from_utf8_lossy(&fmt.stdout),
+            String::from_utf8_lossy(&fmt.stderr)
+        );
+    }
+}

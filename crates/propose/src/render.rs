@@ -102,6 +102,32 @@ fn hcl_list(items: &[String], indent: &str) -> String {
     out
 }
 
+/// Attributes as `terraform fmt` prints them: the `=` of consecutive one-line attributes aligned, a
+/// multi-line value (a list over several lines) standing alone.
+fn write_attributes(out: &mut String, indent: &str, attrs: &[(&str, String)]) {
+    let mut i = 0;
+    while i < attrs.len() {
+        let single = |a: &(&str, String)| !a.1.contains('\n');
+        let Some(first) = attrs.get(i) else { break };
+        if !single(first) {
+            let _ = writeln!(out, "{indent}{} = {}", first.0, first.1);
+            i += 1;
+            continue;
+        }
+        let group: Vec<&(&str, String)> = attrs
+            .get(i..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(|a| single(a))
+            .collect();
+        let width = group.iter().map(|a| a.0.len()).max().unwrap_or(0);
+        for (name, value) in &group {
+            let _ = writeln!(out, "{indent}{name:<width$} = {value}");
+        }
+        i += group.len();
+    }
+}
+
 fn comment_lines(text: &str, prefix: &str, out: &mut String) {
     for line in text.lines() {
         let _ = writeln!(out, "{prefix}{line}");
@@ -181,10 +207,16 @@ pub fn terraform(proposal: &Proposal, strictness: &str) -> String {
         }
         comment_lines(&statement_comment(proposal, st), "  # ", &mut out);
         out.push_str("  statement {\n");
-        let _ = writeln!(out, "    sid       = {}", hcl_string(&st.sid));
-        let _ = writeln!(out, "    effect    = \"Allow\"");
-        let _ = writeln!(out, "    actions   = {}", hcl_list(&st.action, "    "));
-        let _ = writeln!(out, "    resources = {}", hcl_list(&st.resource, "    "));
+        write_attributes(
+            &mut out,
+            "    ",
+            &[
+                ("sid", hcl_string(&st.sid)),
+                ("effect", "\"Allow\"".to_string()),
+                ("actions", hcl_list(&st.action, "    ")),
+                ("resources", hcl_list(&st.resource, "    ")),
+            ],
+        );
         if let Some(cond) = &st.condition {
             for (test, keys) in cond {
                 if let Some(keys) = keys.as_object() {
@@ -198,9 +230,15 @@ pub fn terraform(proposal: &Proposal, strictness: &str) -> String {
                         };
                         out.push('\n');
                         out.push_str("    condition {\n");
-                        let _ = writeln!(out, "      test     = {}", hcl_string(test));
-                        let _ = writeln!(out, "      variable = {}", hcl_string(variable));
-                        let _ = writeln!(out, "      values   = {}", hcl_list(&values, "      "));
+                        write_attributes(
+                            &mut out,
+                            "      ",
+                            &[
+                                ("test", hcl_string(test)),
+                                ("variable", hcl_string(variable)),
+                                ("values", hcl_list(&values, "      ")),
+                            ],
+                        );
                         out.push_str("    }\n");
                     }
                 }

@@ -368,7 +368,12 @@ fn terraform_lists_every_statement_with_its_justification() {
         let tf = render::terraform(p, "exact");
         assert_eq!(tf.matches("  statement {").count(), p.policy.statement.len());
         for st in &p.policy.statement {
-            assert!(tf.contains(&format!("sid       = \"{}\"", st.sid)));
+            let sid = format!("= \"{}\"", st.sid);
+            assert!(
+                tf.lines()
+                    .any(|l| l.trim_start().starts_with("sid ") && l.ends_with(&sid)),
+                "{sid}"
+            );
             for r in &st.resource {
                 assert!(tf.contains(&format!("\"{r}\"")), "{r}");
             }

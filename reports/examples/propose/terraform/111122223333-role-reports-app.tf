@@ -7,9 +7,9 @@ data "aws_iam_policy_document" "reports_app" {
   # events: 040185fd-62ae-4eb2-a1f5-31126179a121, 077f9889-9182-426d-ab8a-0965f372b30a, 0d008182-479f-4cc8-bbb6-f5ac84a2264a, 0e0e45b3-cdc1-4eb2-81ee-83578d22f408, 1d8b8697-68a7-4266-afaa-5ff7db1187ba
   # arn:aws:dynamodb:eu-west-1:111122223333:table/reports-index: stable name: used as observed (from 1 ARN)
   statement {
-    sid       = "DynamodbReadWriteReportsIndex"
-    effect    = "Allow"
-    actions   = [
+    sid    = "DynamodbReadWriteReportsIndex"
+    effect = "Allow"
+    actions = [
       "dynamodb:GetItem",
       "dynamodb:PutItem",
       "dynamodb:Query",
@@ -22,9 +22,9 @@ data "aws_iam_policy_document" "reports_app" {
   # events: 0c0ce716-b2c3-4c5a-8d96-5b68a44c5b38, 0e9207be-6a27-4da7-bc64-c3de6f40add3, 03394e14-5f05-42ed-9f16-e86ab17d594c, 0f1cc931-91d5-4463-a8cc-2d34e936046a
   # arn:aws:kms:eu-west-1:111122223333:key/6f1c2a9e-3b7d-4e58-9a41-2c8d5f7e0b13: stable name: used as observed (from 1 ARN)
   statement {
-    sid       = "KmsWriteKey"
-    effect    = "Allow"
-    actions   = [
+    sid    = "KmsWriteKey"
+    effect = "Allow"
+    actions = [
       "kms:Decrypt",
       "kms:GenerateDataKey",
     ]
@@ -56,9 +56,9 @@ data "aws_iam_policy_document" "reports_app" {
   # arn:aws:s3:::reports-input/config/*.json: ObjectName segment 2: 3 names share `*.json` → `*.json`; the rest is the same in every call (from 3 ARNs)
   # arn:aws:s3:::reports-input/incoming/*/*.csv: ObjectName segment 2: dates varied (3 values) → `*`; ObjectName segment 3: uuids varied (25 values) → `*.csv`; the rest is the same in every call (from 25 ARNs)
   statement {
-    sid       = "S3ReadReportsInput"
-    effect    = "Allow"
-    actions   = ["s3:GetObject"]
+    sid     = "S3ReadReportsInput"
+    effect  = "Allow"
+    actions = ["s3:GetObject"]
     resources = [
       "arn:aws:s3:::reports-input/config/*.json",
       "arn:aws:s3:::reports-input/incoming/*/*.csv",
@@ -79,9 +79,9 @@ data "aws_iam_policy_document" "reports_app" {
   # events: 0936a71c-b3bd-47bc-ae05-fda9a43ac8b1, 12c488ab-2f5d-4e0f-becc-c132612073b2, 0a8dced6-1bac-4b52-9d1e-caf0db3461ec, 25640e5b-aad1-4bb6-a660-db1a86b53892, 6c39c908-fe41-4f41-90a6-906338cf1606
   # arn:aws:sqs:eu-west-1:111122223333:reports-jobs: stable name: used as observed (from 1 ARN)
   statement {
-    sid       = "SqsReadWriteReportsJobs"
-    effect    = "Allow"
-    actions   = [
+    sid    = "SqsReadWriteReportsJobs"
+    effect = "Allow"
+    actions = [
       "sqs:DeleteMessage",
       "sqs:ReceiveMessage",
       "sqs:SendMessage",

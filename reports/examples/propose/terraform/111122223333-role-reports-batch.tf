@@ -5,9 +5,9 @@ data "aws_iam_policy_document" "reports_batch" {
   # events: 2e2d65f1-d98a-4d28-aeed-40b2511ce52d, f16bfe8b-1696-49de-a107-aed4b4f83718, 145fc81d-4696-4c7d-be8a-40d69ec2fc1d, 1f4bade7-562e-4ed9-85a7-9972ed9eed2b, 9bd818a9-818e-4337-a338-e625fa91d2a3
   # *: no resource ARN was recorded for some calls of `ec2:CreateTags`, so `*` is the only sound choice; the catalog lists no resource types for `ec2:DescribeInstances`: it only supports `"Resource": "*"`; no resource ARN was recorded for some calls of `ec2:TerminateInstances`, so `*` is the only sound choice (from 0 ARNs)
   statement {
-    sid       = "Ec2ListWriteTaggingAnyResource"
-    effect    = "Allow"
-    actions   = [
+    sid    = "Ec2ListWriteTaggingAnyResource"
+    effect = "Allow"
+    actions = [
       "ec2:CreateTags",
       "ec2:DescribeInstances",
       "ec2:TerminateInstances",
@@ -23,9 +23,9 @@ data "aws_iam_policy_document" "reports_batch" {
   # arn:aws:ec2:eu-west-1:111122223333:subnet/subnet-0c1d2e3f4a5b6c7d8: stable name: used as observed (from 1 ARN)
   # arn:aws:ec2:eu-west-1::image/*: the catalog says `ec2:RunInstances` also authorizes on the `image` resource type and the calls recorded none: any `image` in the account and region of the calls (from 0 ARNs)
   statement {
-    sid       = "Ec2WriteInstance"
-    effect    = "Allow"
-    actions   = ["ec2:RunInstances"]
+    sid     = "Ec2WriteInstance"
+    effect  = "Allow"
+    actions = ["ec2:RunInstances"]
     resources = [
       "arn:aws:ec2:eu-west-1:111122223333:instance/*",
       "arn:aws:ec2:eu-west-1:111122223333:network-interface/*",
@@ -48,7 +48,7 @@ data "aws_iam_policy_document" "reports_batch" {
     condition {
       test     = "StringEquals"
       variable = "iam:PassedToService"
-      values   = [
+      values = [
         "ec2.amazonaws.com",
         "lambda.amazonaws.com",
       ]
@@ -59,9 +59,9 @@ data "aws_iam_policy_document" "reports_batch" {
   # events: 422798e8-6835-47b5-aafb-c9d5b79c7c16, 67aa2b78-1578-4a74-a488-a49229b41567, 0f9feb9d-86bc-4e73-8a40-db96322ed89a, 69449536-fa6e-4b66-86e7-539cb01c5f82
   # arn:aws:lambda:eu-west-1:111122223333:function:reports-preview-build-*: FunctionName: numbers varied (3 values) → `reports-preview-build-*`; the rest is the same in every call (from 3 ARNs)
   statement {
-    sid       = "LambdaWriteReportsPreviewBuild"
-    effect    = "Allow"
-    actions   = [
+    sid    = "LambdaWriteReportsPreviewBuild"
+    effect = "Allow"
+    actions = [
       "lambda:CreateFunction",
       "lambda:DeleteFunction",
     ]
