@@ -183,10 +183,9 @@ fn short(arn: &str) -> &str {
 }
 
 fn pct(n: usize, d: usize) -> String {
-    if d == 0 {
-        "-".to_string()
-    } else {
-        format!("{}%", (n * 100 + d / 2) / d)
+    match (n * 100 + d / 2).checked_div(d) {
+        Some(p) => format!("{p}%"),
+        None => "-".to_string(),
     }
 }
 
