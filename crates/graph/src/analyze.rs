@@ -409,12 +409,22 @@ impl PermissionGraph<'_> {
         (pats, wildcard)
     }
 
+    /// How wide a statement's actions are (cached).
+    fn statement_wildcard(&self, k: StmtKey) -> &'static str {
+        if let Some(w) = self.cache.wildcards.borrow().get(&k) {
+            return w;
+        }
+        let w = self.statement_patterns(k).1;
+        self.cache.wildcards.borrow_mut().insert(k, w);
+        w
+    }
+
     /// +5 when only `*`/`NotAction` statements grant the action, +3 when only service wildcards do.
     fn wildcard_bonus(&self, keys: &[StmtKey]) -> u32 {
         if keys.is_empty() {
             return 0;
         }
-        let kinds: Vec<&str> = keys.iter().map(|k| self.statement_patterns(*k).1).collect();
+        let kinds: Vec<&str> = keys.iter().map(|k| self.statement_wildcard(*k)).collect();
         if kinds.iter().all(|k| *k == "*") {
             5
         } else if kinds.iter().all(|k| *k == "*" || *k == "service:*") {

@@ -561,7 +561,10 @@ impl<'a> PermissionGraph<'a> {
                     edges.push((name.clone(), *kind, *role_node, conditional));
                 }
             }
-            // Declared users and roles.
+            // Declared users and roles. Only a trust policy naming the caller (or `*`) allows without the
+            // caller's own permission; otherwise the caller needs an identity statement covering
+            // sts:AssumeRole: a cheap filter before the evaluator.
+            let open = self.trust_names(*trust);
             for caller in &callers {
                 if caller == role {
                     continue;
@@ -569,6 +572,9 @@ impl<'a> PermissionGraph<'a> {
                 let Some(p) = self.principals.get(caller) else {
                     continue;
                 };
+                if !open.iter().any(|n| n == "*" || n == caller) && !self.may_assume_roles(p) {
+                    continue;
+                }
                 let set = self.policy_set(p);
                 let decision =
                     authz::assume(self, &set, *trust, &authz::request_for(p, "sts:AssumeRole", role));
@@ -582,6 +588,46 @@ impl<'a> PermissionGraph<'a> {
             let n = self.principal_node(&from, kind);
             self.graph.add_edge(n, to, Edge::CanAssume { conditional });
         }
+    }
+
+    /// Every principal value (`*` included) the Allow statements of a trust policy name.
+    fn trust_names(&self, trust: usize) -> Vec<String> {
+        let Some(policy) = self.policies.get(trust).and_then(|p| p.policy.as_ref()) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for st in policy
+            .statements
+            .iter()
+            .filter(|s| s.effect == pare_policy::Effect::Allow)
+        {
+            match &st.principal {
+                Some(pare_policy::PrincipalSpec::Principal(pare_policy::Principals::Any)) => {
+                    out.push("*".to_string())
+                }
+                Some(pare_policy::PrincipalSpec::Principal(pare_policy::Principals::Map(map))) => {
+                    out.extend(map.iter().flat_map(|(_, v)| v.items.iter().cloned()));
+                }
+                // NotPrincipal in an Allow: treat as open.
+                Some(pare_policy::PrincipalSpec::NotPrincipal(_)) => out.push("*".to_string()),
+                None => {}
+            }
+        }
+        out
+    }
+
+    /// Whether an identity Allow statement of the principal covers `sts:AssumeRole`.
+    fn may_assume_roles(&self, p: &PrincipalEntry) -> bool {
+        p.identity.iter().any(|(i, _)| {
+            self.policies
+                .get(*i)
+                .and_then(|e| e.policy.as_ref())
+                .is_some_and(|pol| {
+                    pol.statements.iter().any(|st| {
+                        st.effect == pare_policy::Effect::Allow && st.action.applies_to("sts:AssumeRole")
+                    })
+                })
+        })
     }
 
     /// Services (`lambda.amazonaws.com`) and accounts (`arn:aws:iam::<id>:root`) a trust policy's Allow

@@ -68,14 +68,24 @@ impl PermissionGraph<'_> {
     /// Whether CloudTrail can show calls needing `action` when granted by `statements`; `Some` with the reason
     /// when it cannot.
     pub fn unobservable(&self, action: &str, statements: &[StmtKey]) -> Option<Unobservable> {
-        if let Some(info) = catalog().action(action) {
-            if let Some(rule) = tables().unobservable.iter().find(|r| rule_matches(r, &info)) {
-                return Some(Unobservable {
-                    reason: code(&rule.id),
-                    detail: rule.reason.clone(),
-                    doc: rule.doc.clone(),
-                });
+        let key = action.to_ascii_lowercase();
+        let cached = self.cache.rules.borrow().get(&key).copied();
+        let rule = match cached {
+            Some(r) => r,
+            None => {
+                let r = catalog()
+                    .action(action)
+                    .and_then(|info| tables().unobservable.iter().position(|r| rule_matches(r, &info)));
+                self.cache.rules.borrow_mut().insert(key, r);
+                r
             }
+        };
+        if let Some(rule) = rule.and_then(|i| tables().unobservable.get(i)) {
+            return Some(Unobservable {
+                reason: code(&rule.id),
+                detail: rule.reason.clone(),
+                doc: rule.doc.clone(),
+            });
         }
         if !statements.is_empty() {
             let mut keys: Vec<String> = Vec::new();

@@ -23,6 +23,10 @@ pub(crate) struct Cache {
     all_actions: RefCell<Option<Rc<Vec<&'static str>>>>,
     pub(crate) admin: RefCell<HashMap<String, bool>>,
     pub(crate) hops: RefCell<HashMap<String, Vec<crate::escalation::Hop>>>,
+    /// Action (lower-case) → index of the unobservable-table rule that matches it.
+    pub(crate) rules: RefCell<HashMap<String, Option<usize>>>,
+    /// Statement → how wide its actions are.
+    pub(crate) wildcards: RefCell<HashMap<StmtKey, &'static str>>,
 }
 
 /// What identifies a principal's granted set: its policies, and the principal itself when a statement uses
