@@ -539,11 +539,12 @@ impl<'a> PermissionGraph<'a> {
             .filter(|p| p.kind == PrincipalKind::Role)
             .filter_map(|p| p.trust.map(|t| (p.arn.clone(), t, p.node)))
             .collect();
-        let callers: Vec<String> = self
+        // (caller, whether an identity statement of it covers sts:AssumeRole), computed once per caller.
+        let callers: Vec<(String, bool)> = self
             .principals
             .values()
             .filter(|p| p.declared.is_some() && p.acts())
-            .map(|p| p.arn.clone())
+            .map(|p| (p.arn.clone(), self.may_assume_roles(p)))
             .collect();
         let mut edges = Vec::new();
         for (role, trust, role_node) in &roles {
@@ -565,16 +566,16 @@ impl<'a> PermissionGraph<'a> {
             // caller's own permission; otherwise the caller needs an identity statement covering
             // sts:AssumeRole: a cheap filter before the evaluator.
             let open = self.trust_names(*trust);
-            for caller in &callers {
+            for (caller, may_assume) in &callers {
                 if caller == role {
+                    continue;
+                }
+                if !may_assume && !open.iter().any(|n| n == "*" || n == caller) {
                     continue;
                 }
                 let Some(p) = self.principals.get(caller) else {
                     continue;
                 };
-                if !open.iter().any(|n| n == "*" || n == caller) && !self.may_assume_roles(p) {
-                    continue;
-                }
                 let set = self.policy_set(p);
                 let decision =
                     authz::assume(self, &set, *trust, &authz::request_for(p, "sts:AssumeRole", role));
