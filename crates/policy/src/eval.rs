@@ -53,8 +53,8 @@ impl<'a> EvalInput<'a> {
     }
 }
 
-/// The outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The outcome (serialized as `"Allow"`, `"ExplicitDeny"`, `"ImplicitDeny"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Decision {
     /// Allowed.
     Allow,

@@ -27,6 +27,21 @@
 //! [`decide`] returns the decision alone without collecting anything. For one document,
 //! [`Policy::effect_for`] / [`Policy::allows`] answer "what does this policy say about this request".
 //!
+//! # Semantics where the documentation leaves a choice
+//! - Policy variables are substituted in `Resource`/`NotResource` and in the values of String, Arn and Bool
+//!   operators (the condition operators page allows them in `Bool`), only under `Version` `2012-10-17`. A
+//!   substituted value is literal text (a `*` in a tag value is not a wildcard). A variable whose key is absent
+//!   or multivalued, without a default, makes that pattern or value match nothing.
+//! - Same account or cross account is decided from `aws:PrincipalAccount`/`aws:ResourceAccount` in the context,
+//!   else from the account segments of the principal and resource ARNs; when either is unknown (an S3 ARN
+//!   without `aws:ResourceAccount`, no principal) the request is treated as same-account.
+//! - A resource-policy grant to the caller's user or session ARN, or to `*`, suffices in the same account; to
+//!   its role ARN it still needs the boundary; to its account it delegates to identity policies.
+//! - A statement without `Resource` (trust policies) applies to any resource; a resource-policy statement
+//!   without `Principal`/`NotPrincipal` applies to no one. `Null` treats an empty multivalued key as absent.
+//! - Malformed numbers, dates and CIDRs in `Numeric*`, `Date*` and `IpAddress` values are parse errors; a request
+//!   value that cannot be read that way does not match (so a negated operator is then true).
+//!
 //! ```
 //! use pare_policy::{parse, evaluate, Decision, EvalInput, PolicyRef, Request};
 //!

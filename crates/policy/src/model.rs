@@ -39,8 +39,8 @@ impl Policy {
     }
 }
 
-/// `Allow` or `Deny`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// `Allow` or `Deny` (serialized as those words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Effect {
     /// `"Allow"`.
     Allow,

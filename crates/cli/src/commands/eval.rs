@@ -180,10 +180,6 @@ pub fn run(args: Args, globals: Globals) -> anyhow::Result<Outcome> {
         principal: args.principal.clone(),
         context: context(&args)?,
     };
-    let as_ref = |l: &Loaded| PolicyRef {
-        label: l.label.as_str(),
-        policy: &l.policy,
-    };
     let input = EvalInput {
         identity: identity.iter().map(as_ref).collect(),
         boundary: boundary.as_ref().map(as_ref),
@@ -249,6 +245,13 @@ pub fn run(args: Args, globals: Globals) -> anyhow::Result<Outcome> {
     }
     out.flush()?;
     Ok(Outcome::Clean)
+}
+
+fn as_ref(l: &Loaded) -> PolicyRef<'_> {
+    PolicyRef {
+        label: l.label.as_str(),
+        policy: &l.policy,
+    }
 }
 
 fn layer_name(layer: pare_policy::Layer) -> String {
