@@ -1,7 +1,8 @@
 //! The comparison corpus: every `fixtures/check/*.json` case (base, head, expected verdict and kinds).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use pare_drift::compare::{compare, Kind, Refine};
+use pare_drift::check::check;
+use pare_drift::compare::Kind;
 use pare_drift::units::{file_unit, is_snapshot, snapshot_units, Units};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -39,14 +40,16 @@ fn corpus() {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let base = units(&case["base"], &name);
         let head = units(&case["head"], &name);
+        // The whole path: comparison, grouping, counterexamples re-checked by the evaluator.
+        let report = check(&base, &head, None, "2026-01-01", "base", "head");
         let mut kinds = BTreeSet::new();
-        for (key, hu) in &head.units {
-            let r = compare(base.units.get(key).map(|u| &u.side), &hu.side, &Refine::default());
-            for c in &r.cells {
-                kinds.insert(c.kind.code().to_string());
-            }
-            for _ in &r.inexact {
-                kinds.insert(Kind::PossiblyBroader.code().to_string());
+        for f in &report.findings {
+            kinds.insert(f.kind.code().to_string());
+            if f.kind != Kind::PossiblyBroader {
+                assert!(
+                    f.counterexample.is_some(),
+                    "{name}: finding without counterexample"
+                );
             }
         }
         if std::env::var_os("CORPUS_DEBUG").is_some() {
