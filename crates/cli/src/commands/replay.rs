@@ -160,11 +160,8 @@ pub fn run(args: Args, globals: Globals) -> anyhow::Result<Outcome> {
 }
 
 fn write_parquet(summary: &UsageSummary, path: &Path) -> anyhow::Result<()> {
-    let _ = summary;
-    anyhow::bail!(
-        "cannot write `{}`: Parquet output is not available in this build (write `.json` instead)",
-        path.display()
-    )
+    pare_report::parquet::write_usage_events(summary, path)?;
+    Ok(())
 }
 
 fn progress_bar() -> ProgressBar {
