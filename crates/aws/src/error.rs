@@ -94,7 +94,8 @@ where
 {
     let code = err.code().map(str::to_owned);
     let service_message = err.message().map(str::to_owned);
-    let detail = clean_detail(&DisplayErrorContext(&err).to_string());
+    let detail = clean_detail(&chain_text(&err));
+    let credentials = has_credentials_error(&err);
     match &err {
         SdkError::ServiceError(_) => {
             let code_s = code.clone().unwrap_or_else(|| "unknown error".to_owned());
@@ -117,7 +118,7 @@ where
             AwsError::new(kind, format!("{what} at {endpoint}: {lead}: `{code_s}`{msg}"))
         }
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
-            if mentions_credentials(&detail) {
+            if credentials {
                 no_credentials(what, &detail)
             } else {
                 AwsError::new(
@@ -127,7 +128,7 @@ where
             }
         }
         SdkError::ConstructionFailure(_) => {
-            if mentions_credentials(&detail) {
+            if credentials || mentions_credentials(&detail) {
                 no_credentials(what, &detail)
             } else {
                 AwsError::new(
@@ -145,8 +146,41 @@ where
 }
 
 fn mentions_credentials(detail: &str) -> bool {
-    let d = detail.to_ascii_lowercase();
-    d.contains("credential") && !d.contains("connection")
+    detail.to_ascii_lowercase().contains("credential")
+}
+
+/// Whether the error's source chain holds a credentials failure (no provider in the chain had credentials,
+/// a profile that cannot be loaded, an expired SSO session, ...).
+fn has_credentials_error(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        if e.downcast_ref::<aws_credential_types::provider::error::CredentialsError>()
+            .is_some()
+        {
+            return true;
+        }
+        cur = e.source();
+    }
+    false
+}
+
+/// The messages of the error and its sources, joined with `: `, skipping the ones already said and the
+/// SDK's opaque "other"/"unhandled" wrappers (no Debug dumps).
+fn chain_text(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        let s = e.to_string();
+        let skip = s.is_empty() || s == "other" || parts.iter().any(|p| p.contains(&s));
+        if !skip {
+            parts.push(s);
+        }
+        cur = e.source();
+    }
+    if parts.is_empty() {
+        return DisplayErrorContext(err).to_string();
+    }
+    parts.join(": ")
 }
 
 fn no_credentials(what: &str, detail: &str) -> AwsError {
