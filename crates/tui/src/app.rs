@@ -1,0 +1,325 @@
+//! The runtime: the terminal (raw mode, alternate screen, mouse), the event loop, and the workers that do
+//! the heavy or blocking work (reading, replaying and analysing; proposals; event look-ups; writing files)
+//! off the UI thread. It feeds [`Action`]s to [`update`] and draws [`State`].
+
+use crate::data::Data;
+use crate::keys::action_for;
+use crate::state::{Effect, LoadProgress, ProposalResult, State};
+use crate::update::{proposal_diff, update, Action};
+use pare_load::snapshot::Snapshot;
+use pare_propose::{render, Format, Proposals};
+use pare_trail::replay::{ReplayOptions, Replayer};
+use pare_trail::usage::{merge_into, UsageSummary};
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use ratatui::Terminal;
+use std::collections::BTreeMap;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, Sender};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What `pare tui` opens.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// A usage summary (`pare.usage/v1`).
+    pub usage: Option<PathBuf>,
+    /// Policy sources: a `pare.policies/v1` snapshot, or anything `pare policies` reads (Terraform plan JSON,
+    /// CloudFormation, authorization details, policy files, directories).
+    pub policies: Vec<String>,
+    /// CloudTrail log files or directories to replay on open.
+    pub logs: Vec<String>,
+    /// Values for placeholders of the policy sources (as `pare policies --param`).
+    pub params: BTreeMap<String, String>,
+    /// Use colours (false when `NO_COLOR` is set).
+    pub color: bool,
+}
+
+/// Why the TUI stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum TuiError {
+    /// The terminal could not be set up or drawn to.
+    #[error("terminal: {0}")]
+    Terminal(#[from] std::io::Error),
+    /// The inputs could not be loaded (shown in the TUI first).
+    #[error("{0}")]
+    Load(String),
+}
+
+/// Restores the terminal: leaves raw mode, the alternate screen and mouse capture. Safe to call twice.
+pub fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
+    );
+}
+
+/// Restores the terminal when dropped: on return, on `?` errors and on unwinding panics.
+struct Guard;
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Runs the TUI until the user quits.
+pub fn run(options: Options) -> Result<(), TuiError> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous(info);
+    }));
+    enable_raw_mode()?;
+    let guard = Guard;
+    execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    terminal.clear()?;
+    let (tx, rx) = channel::<Action>();
+    let mut state = State::new(options.color);
+    let size = terminal.size()?;
+    update(&mut state, Action::Resize(size.width, size.height));
+    state.progress.stage = "reading inputs…".to_string();
+    {
+        let tx = tx.clone();
+        let options = options.clone();
+        std::thread::spawn(move || {
+            let action = match load(&options, &tx) {
+                Ok(data) => Action::Loaded(Arc::new(data)),
+                Err(e) => Action::LoadFailed(e),
+            };
+            let _ = tx.send(action);
+        });
+    }
+    let mut dirty = true;
+    while !state.quit {
+        if dirty {
+            terminal.draw(|f| f.render_widget(&state, f.area()))?;
+            dirty = false;
+        }
+        if event::poll(Duration::from_millis(50))? {
+            let ev = event::read()?;
+            if let Some(action) = action_for(&state, &ev) {
+                update(&mut state, action);
+            }
+            dirty = true;
+        }
+        while let Ok(action) = rx.try_recv() {
+            update(&mut state, action);
+            dirty = true;
+        }
+        for effect in std::mem::take(&mut state.effects) {
+            run_effect(&state, effect, &tx);
+        }
+    }
+    drop(terminal);
+    drop(guard);
+    match state.error {
+        Some(e) => Err(TuiError::Load(e)),
+        None => Ok(()),
+    }
+}
+
+/// Reads, replays and analyses the inputs, reporting progress.
+pub fn load(options: &Options, tx: &Sender<Action>) -> Result<Data, String> {
+    let stage = |stage: &str| {
+        let _ = tx.send(Action::Progress(LoadProgress {
+            stage: stage.to_string(),
+            ..LoadProgress::default()
+        }));
+    };
+    let mut usage = match &options.usage {
+        Some(path) => {
+            stage(&format!("reading {}…", path.display()));
+            UsageSummary::read(path).map_err(|e| format!("cannot read the usage summary: {e}"))?
+        }
+        None => UsageSummary::empty(),
+    };
+    if !options.logs.is_empty() {
+        stage("replaying the logs…");
+        let progress_tx = tx.clone();
+        let replay = ReplayOptions {
+            progress: Some(Arc::new(move |p: pare_trail::replay::Progress| {
+                let _ = progress_tx.send(Action::Progress(LoadProgress {
+                    stage: "replaying the logs…".to_string(),
+                    records: p.records,
+                    sources_done: p.sources_done,
+                    sources_queued: p.sources_queued,
+                }));
+            })),
+            ..ReplayOptions::default()
+        };
+        let mut replayer = Replayer::new(replay).map_err(|e| e.to_string())?;
+        for source in &options.logs {
+            replayer.add_path(source).map_err(|e| e.to_string())?;
+        }
+        let (replayed, _) = replayer.finish().map_err(|e| e.to_string())?;
+        if options.usage.is_some() {
+            merge_into(&mut usage, replayed);
+        } else {
+            usage = replayed;
+        }
+    }
+    let snapshot: Option<Snapshot> = if options.policies.is_empty() {
+        None
+    } else {
+        stage("reading the policies…");
+        let load = pare_load::LoadOptions {
+            strict: false,
+            params: options.params.clone(),
+        };
+        Some(pare_load::load_sources(&options.policies, &load).map_err(|e| e.to_string())?)
+    };
+    stage("analysing…");
+    Ok(Data::new(usage, snapshot, options.logs.clone()))
+}
+
+fn run_effect(state: &State, effect: Effect, tx: &Sender<Action>) {
+    let Some(data) = state.data.clone() else {
+        return;
+    };
+    let tx = tx.clone();
+    match effect {
+        Effect::Propose {
+            principal,
+            strictness,
+        } => {
+            std::thread::spawn(move || {
+                let _ = tx.send(compute_proposal(&data, &principal, strictness));
+            });
+        }
+        Effect::Write { result, format, path } => {
+            let text = render_proposal(&result, format);
+            let r = std::fs::write(&path, text)
+                .map(|()| path.clone())
+                .map_err(|e| format!("cannot write `{path}`: {e}"));
+            let _ = tx.send(Action::Written(r));
+        }
+        Effect::LoadEvent { id } => {
+            std::thread::spawn(move || {
+                let result = find_event(&data.logs, &id);
+                let _ = tx.send(Action::EventLoaded { id, result });
+            });
+        }
+    }
+}
+
+/// The proposal for one principal at one strictness, with its diff against the current policy.
+pub fn compute_proposal(data: &Data, principal: &str, strictness: pare_propose::Strictness) -> Action {
+    let options = pare_propose::Options {
+        strictness,
+        principal: Some(principal.replace('*', "?")),
+        ..pare_propose::Options::default()
+    };
+    let out = pare_propose::propose(&data.usage, data.snapshot.as_ref(), &options);
+    match out.proposals.into_iter().find(|p| p.principal == principal) {
+        Some(proposal) => {
+            let current = data.current_policy(principal);
+            let diff = proposal_diff(current.as_ref(), &proposal);
+            Action::ProposalReady(Box::new(ProposalResult {
+                principal: principal.to_string(),
+                strictness,
+                proposal,
+                has_current: current.is_some(),
+                diff,
+            }))
+        }
+        None => Action::ProposalUnavailable {
+            principal: principal.to_string(),
+            strictness,
+            reason: out
+                .skipped
+                .into_iter()
+                .find(|s| s.principal == principal)
+                .map(|s| format!("no proposal: {}", s.reason))
+                .unwrap_or_else(|| "no proposal for this principal".to_string()),
+        },
+    }
+}
+
+/// The file text of a proposal in a format: the bare IAM policy (json), Terraform, or CloudFormation.
+pub fn render_proposal(result: &ProposalResult, format: Format) -> String {
+    match format {
+        Format::Json => render::policy_json(&result.proposal),
+        Format::Terraform => render::terraform(&result.proposal, result.strictness.as_str()),
+        Format::CloudFormation => render::cloudformation(&Proposals {
+            schema: pare_propose::SCHEMA.to_string(),
+            strictness: result.strictness.as_str().to_string(),
+            proposals: vec![result.proposal.clone()],
+            skipped: Vec::new(),
+        }),
+    }
+}
+
+/// Looks up the event with `eventID` `id` in the CloudTrail log files under `sources` (files or
+/// directories; `.json` and gzip), returning its pretty JSON as sanitised lines.
+pub fn find_event(sources: &[String], id: &str) -> Result<Vec<String>, String> {
+    if id.is_empty() {
+        return Err("no event id".to_string());
+    }
+    let mut files = Vec::new();
+    for s in sources {
+        collect(Path::new(s), &mut files);
+    }
+    files.sort();
+    for file in files {
+        let Ok(bytes) = read_maybe_gz(&file) else { continue };
+        // Cheap check before parsing the whole file.
+        if !bytes.windows(id.len()).any(|w| w == id.as_bytes()) {
+            continue;
+        }
+        let Ok(doc) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+            continue;
+        };
+        let records = doc.get("Records").and_then(|r| r.as_array());
+        let hit = records
+            .into_iter()
+            .flatten()
+            .chain(std::iter::once(&doc))
+            .find(|r| r.get("eventID").and_then(|v| v.as_str()) == Some(id));
+        if let Some(event) = hit {
+            let text = serde_json::to_string_pretty(event).unwrap_or_default();
+            let mut lines = vec![format!(
+                "// {}",
+                crate::sanitize::sanitize(&file.display().to_string())
+            )];
+            lines.extend(crate::sanitize::sanitize_lines(&text));
+            return Ok(lines);
+        }
+    }
+    Err(format!(
+        "event `{}` not found in the log files",
+        crate::sanitize::sanitize(id)
+    ))
+}
+
+fn collect(path: &Path, out: &mut Vec<PathBuf>) {
+    if path.is_dir() {
+        if let Ok(entries) = std::fs::read_dir(path) {
+            for e in entries.flatten() {
+                collect(&e.path(), out);
+            }
+        }
+    } else if path.is_file() {
+        out.push(path.to_path_buf());
+    }
+}
+
+fn read_maybe_gz(path: &Path) -> std::io::Result<Vec<u8>> {
+    let bytes = std::fs::read(path)?;
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(&bytes[..]).read_to_end(&mut out)?;
+        Ok(out)
+    } else {
+        Ok(bytes)
+    }
+}

@@ -1,0 +1,287 @@
+//! What the screens show: the analysis (`pare.analysis/v1`, from `pare_graph`), the usage summary and the
+//! policy snapshot it was computed from, and the rows derived from them. No analysis of its own.
+
+use pare_graph::report::{Analysis, PrincipalAnalysis, StatementRef};
+use pare_graph::PermissionGraph;
+use pare_load::snapshot::Snapshot;
+use pare_trail::usage::{ActionUsage, UsageSummary};
+use serde_json::Value;
+
+/// Everything loaded, shared read-only between the UI and the workers.
+#[derive(Debug)]
+pub struct Data {
+    /// The analysis shown.
+    pub analysis: Analysis,
+    /// The usage summary (empty when opened with a snapshot only).
+    pub usage: UsageSummary,
+    /// The policy snapshot, when one was given.
+    pub snapshot: Option<Snapshot>,
+    /// Whether event JSON can be looked up in log files (opened with `--logs`).
+    pub logs: Vec<String>,
+}
+
+impl Data {
+    /// Analyses `usage` against `snapshot` (an empty snapshot when none).
+    pub fn new(usage: UsageSummary, snapshot: Option<Snapshot>, logs: Vec<String>) -> Data {
+        let empty = Snapshot::default();
+        let analysis = PermissionGraph::build(snapshot.as_ref().unwrap_or(&empty), &usage).analyze();
+        Data {
+            analysis,
+            usage,
+            snapshot,
+            logs,
+        }
+    }
+
+    /// The usage of one action by one principal.
+    pub fn action_usage(&self, principal: &str, action: &str) -> Option<&ActionUsage> {
+        self.usage
+            .principal(principal)?
+            .actions
+            .iter()
+            .find(|a| a.action.eq_ignore_ascii_case(action))
+    }
+
+    /// The principal's declared identity policies (inline, attached, and those of its groups) as one policy
+    /// document whose statements are theirs in order, each tagged with a `Sid` when it had none; `None` when
+    /// the snapshot does not declare the principal.
+    pub fn current_policy(&self, arn: &str) -> Option<Value> {
+        let snapshot = self.snapshot.as_ref()?;
+        let principal = snapshot.principals.iter().find(|p| p.arn == arn)?;
+        let mut docs: Vec<(&str, &Value)> = Vec::new();
+        for d in principal.inline.iter().chain(&principal.attached) {
+            docs.push((d.name.as_str(), &d.document));
+        }
+        for g in &principal.groups {
+            if let Some(group) = snapshot.principals.iter().find(|p| &p.arn == g) {
+                for d in group.inline.iter().chain(&group.attached) {
+                    docs.push((d.name.as_str(), &d.document));
+                }
+            }
+        }
+        let mut statements = Vec::new();
+        for (name, doc) in docs {
+            let list = match doc.get("Statement") {
+                Some(Value::Array(a)) => a.clone(),
+                Some(one) => vec![one.clone()],
+                None => Vec::new(),
+            };
+            for (i, mut st) in list.into_iter().enumerate() {
+                if let Value::Object(map) = &mut st {
+                    if !map.contains_key("Sid") {
+                        map.insert("Sid".to_string(), Value::String(format!("{name}#{i}")));
+                    }
+                }
+                statements.push(st);
+            }
+        }
+        let mut doc = serde_json::Map::new();
+        doc.insert("Version".to_string(), Value::String("2012-10-17".to_string()));
+        doc.insert("Statement".to_string(), Value::Array(statements));
+        Some(Value::Object(doc))
+    }
+}
+
+/// What a principal's action row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Category {
+    /// Granted and used.
+    Used,
+    /// Used but not granted, or denied.
+    Missing,
+    /// Granted, never used.
+    Unused,
+    /// Granted, never used, and CloudTrail would not show it.
+    Unobservable,
+}
+
+impl Category {
+    /// Its label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Used => "used",
+            Category::Missing => "missing",
+            Category::Unused => "unused",
+            Category::Unobservable => "unobservable",
+        }
+    }
+}
+
+/// One action of a principal's view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionRow {
+    /// The category.
+    pub category: Category,
+    /// The service prefix (`s3`).
+    pub service: String,
+    /// The access level.
+    pub level: &'static str,
+    /// The action.
+    pub action: String,
+    /// Calls (used and missing actions).
+    pub count: u64,
+    /// Last call (used actions).
+    pub last_seen: String,
+    /// Risk (unused actions).
+    pub risk: u32,
+    /// Index in the analysis list of its category.
+    pub index: usize,
+}
+
+/// The access levels in the catalog's order.
+const LEVELS: [&str; 5] = ["List", "Read", "Write", "Permissions management", "Tagging"];
+
+fn level_rank(level: &str) -> usize {
+    LEVELS.iter().position(|l| *l == level).unwrap_or(LEVELS.len())
+}
+
+fn service(action: &str) -> String {
+    action.split(':').next().unwrap_or(action).to_ascii_lowercase()
+}
+
+/// The rows of a principal's view, grouped by service then access level, then by action.
+pub fn action_rows(p: &PrincipalAnalysis, usage: &UsageSummary) -> Vec<ActionRow> {
+    let pu = usage.principal(&p.arn);
+    let last_seen = |action: &str| {
+        pu.and_then(|u| u.actions.iter().find(|a| a.action.eq_ignore_ascii_case(action)))
+            .map(|a| a.last_seen.clone())
+            .unwrap_or_default()
+    };
+    let mut rows = Vec::new();
+    for (index, u) in p.used.iter().enumerate() {
+        rows.push(ActionRow {
+            category: Category::Used,
+            service: service(&u.action),
+            level: u.access_level,
+            action: u.action.clone(),
+            count: u.count,
+            last_seen: u.last_seen.clone(),
+            risk: 0,
+            index,
+        });
+    }
+    for (index, m) in p.missing.iter().enumerate() {
+        rows.push(ActionRow {
+            category: Category::Missing,
+            service: service(&m.action),
+            level: m.access_level,
+            action: m.action.clone(),
+            count: m.count,
+            last_seen: last_seen(&m.action),
+            risk: 0,
+            index,
+        });
+    }
+    for (index, u) in p.unused.iter().enumerate() {
+        rows.push(ActionRow {
+            category: Category::Unused,
+            service: service(&u.action),
+            level: u.access_level,
+            action: u.action.clone(),
+            count: 0,
+            last_seen: String::new(),
+            risk: u.risk,
+            index,
+        });
+    }
+    for (index, u) in p.unobservable.iter().enumerate() {
+        rows.push(ActionRow {
+            category: Category::Unobservable,
+            service: service(&u.action),
+            level: u.access_level,
+            action: u.action.clone(),
+            count: 0,
+            last_seen: String::new(),
+            risk: 0,
+            index,
+        });
+    }
+    rows.sort_by(|a, b| {
+        (&a.service, level_rank(a.level), &a.action, a.category).cmp(&(
+            &b.service,
+            level_rank(b.level),
+            &b.action,
+            b.category,
+        ))
+    });
+    rows
+}
+
+/// Unused grants over granted actions (0 when nothing is granted).
+pub fn unused_fraction(p: &PrincipalAnalysis) -> f64 {
+    if p.counts.granted == 0 {
+        0.0
+    } else {
+        (p.counts.unused + p.counts.unobservable) as f64 / p.counts.granted as f64
+    }
+}
+
+/// The principal's risk: the highest risk of its unused grants, 200 when it has an escalation path, 300 when
+/// it is admin-equivalent.
+pub fn risk(p: &PrincipalAnalysis) -> u32 {
+    if p.admin_equivalent {
+        300
+    } else if !p.escalation.is_empty() {
+        200
+    } else {
+        p.unused.iter().map(|u| u.risk).max().unwrap_or(0)
+    }
+}
+
+/// Calls the principal made (all actions).
+pub fn activity(p: &PrincipalAnalysis) -> u64 {
+    p.used.iter().map(|u| u.count).sum::<u64>() + p.missing.iter().map(|m| m.count).sum::<u64>()
+}
+
+/// A statement as `policy#sid` (or `policy#index`), with its attachment.
+pub fn statement_label(s: &StatementRef) -> String {
+    let id = s.sid.clone().unwrap_or_else(|| s.index.to_string());
+    let via = s
+        .via_group
+        .as_deref()
+        .map(|g| format!(" via {g}"))
+        .unwrap_or_default();
+    format!(
+        "{}#{} ({}{via}) {}:{}",
+        s.policy, id, s.attachment, s.file, s.json_path
+    )
+}
+
+/// One assume edge of the graph: the principal (index into `analysis.principals`) and its link (index into
+/// its `assumes`).
+pub type EdgeRef = (usize, usize);
+
+/// One escalation path: the principal and the path's index in its `escalation`.
+pub type PathRef = (usize, usize);
+
+/// Every assume edge, in principal then role order.
+pub fn graph_edges(a: &Analysis, query: &str) -> Vec<EdgeRef> {
+    let q = query.to_lowercase();
+    let mut out = Vec::new();
+    for (i, p) in a.principals.iter().enumerate() {
+        for (j, link) in p.assumes.iter().enumerate() {
+            if q.is_empty() || p.arn.to_lowercase().contains(&q) || link.role.to_lowercase().contains(&q) {
+                out.push((i, j));
+            }
+        }
+    }
+    out
+}
+
+/// Every escalation path, in principal order, shortest first.
+pub fn graph_paths(a: &Analysis, query: &str) -> Vec<PathRef> {
+    let q = query.to_lowercase();
+    let mut out = Vec::new();
+    for (i, p) in a.principals.iter().enumerate() {
+        for (j, path) in p.escalation.iter().enumerate() {
+            let hit = q.is_empty()
+                || p.arn.to_lowercase().contains(&q)
+                || path.reaches.to_lowercase().contains(&q)
+                || path.steps.iter().any(|s| s.method.to_lowercase().contains(&q));
+            if hit {
+                out.push((i, j));
+            }
+        }
+    }
+    out
+}
