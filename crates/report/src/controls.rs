@@ -25,7 +25,12 @@ pub enum Framework {
 
 impl Framework {
     /// All four, in report order.
-    pub const ALL: [Framework; 4] = [Framework::Cis, Framework::Nist, Framework::Soc2, Framework::PciDss];
+    pub const ALL: [Framework; 4] = [
+        Framework::Cis,
+        Framework::Nist,
+        Framework::Soc2,
+        Framework::PciDss,
+    ];
 
     /// The name used on the command line and in the data file.
     pub fn as_str(self) -> &'static str {
@@ -39,7 +44,9 @@ impl Framework {
 
     /// Parses a `--framework` value.
     pub fn parse(s: &str) -> Option<Framework> {
-        Framework::ALL.into_iter().find(|f| f.as_str().eq_ignore_ascii_case(s))
+        Framework::ALL
+            .into_iter()
+            .find(|f| f.as_str().eq_ignore_ascii_case(s))
     }
 }
 
@@ -89,7 +96,11 @@ pub fn controls() -> &'static [Control] {
 
 /// The full title of a framework (with its version).
 pub fn framework_title(f: Framework) -> &'static str {
-    data().frameworks.get(f.as_str()).map(String::as_str).unwrap_or("")
+    data()
+        .frameworks
+        .get(f.as_str())
+        .map(String::as_str)
+        .unwrap_or("")
 }
 
 /// The status of a control row.
@@ -152,7 +163,10 @@ pub fn evaluate(
 ) -> Vec<ControlResult> {
     let wanted: HashSet<&str> = frameworks.iter().map(|f| f.as_str()).collect();
     let mut out = Vec::new();
-    for c in controls().iter().filter(|c| wanted.contains(c.framework.as_str())) {
+    for c in controls()
+        .iter()
+        .filter(|c| wanted.contains(c.framework.as_str()))
+    {
         let in_scope = |f: &Finding| match c.scope.as_str() {
             "users" => f.principal == "account" || kind_of(&f.principal) == "user",
             "roles" => f.principal == "account" || kind_of(&f.principal) == "role",
@@ -161,7 +175,10 @@ pub fn evaluate(
         let hits = |codes: &[String]| -> (BTreeSet<String>, BTreeSet<String>) {
             let mut cs = BTreeSet::new();
             let mut ps = BTreeSet::new();
-            for f in findings.iter().filter(|f| in_scope(f) && codes.iter().any(|c| c == f.code)) {
+            for f in findings
+                .iter()
+                .filter(|f| in_scope(f) && codes.iter().any(|c| c == f.code))
+            {
                 cs.insert(f.code.to_string());
                 ps.insert(f.principal.clone());
             }
@@ -191,7 +208,12 @@ pub fn evaluate(
         } else if let Some(note) = &c.note {
             (Status::NeedsReview, note.clone(), review_codes, review_principals)
         } else {
-            (Status::Pass, "no finding behind this control".to_string(), review_codes, review_principals)
+            (
+                Status::Pass,
+                "no finding behind this control".to_string(),
+                review_codes,
+                review_principals,
+            )
         };
         out.push(ControlResult {
             framework: c.framework.clone(),
@@ -208,11 +230,15 @@ pub fn evaluate(
 
 /// Checks the embedded data: every code named exists, every framework is known.
 pub fn validate() -> Result<(), String> {
-    let file: ControlsFile = serde_json::from_str(CONTROLS_JSON).map_err(|e| format!("controls.json: {e}"))?;
+    let file: ControlsFile =
+        serde_json::from_str(CONTROLS_JSON).map_err(|e| format!("controls.json: {e}"))?;
     let codes: HashSet<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
     for c in &file.controls {
         if Framework::parse(&c.framework).is_none() {
-            return Err(format!("control {} names unknown framework `{}`", c.id, c.framework));
+            return Err(format!(
+                "control {} names unknown framework `{}`",
+                c.id, c.framework
+            ));
         }
         for code in c.fail_on.iter().chain(&c.review_on) {
             if !codes.contains(code.as_str()) {
@@ -251,11 +277,19 @@ mod tests {
 
     #[test]
     fn a_failing_code_fails_the_row_and_names_the_principal() {
-        let f = vec![Finding::new(Code::FullAdminPolicy, "arn:aws:iam::1:role/a", "x".into(), vec![])];
+        let f = vec![Finding::new(
+            Code::FullAdminPolicy,
+            "arn:aws:iam::1:role/a",
+            "x".into(),
+            vec![],
+        )];
         let rows = evaluate(
             &[Framework::Cis],
             &f,
-            Evidence { usage: true, policies: true },
+            Evidence {
+                usage: true,
+                policies: true,
+            },
             &|_| "role".to_string(),
         );
         let r = rows.iter().find(|r| r.id == "1.16").unwrap();
@@ -267,9 +301,15 @@ mod tests {
 
     #[test]
     fn missing_evidence_needs_review() {
-        let rows = evaluate(&[Framework::Nist], &[], Evidence { usage: false, policies: true }, &|_| {
-            "user".to_string()
-        });
+        let rows = evaluate(
+            &[Framework::Nist],
+            &[],
+            Evidence {
+                usage: false,
+                policies: true,
+            },
+            &|_| "user".to_string(),
+        );
         let r = rows.iter().find(|r| r.id == "AC-6(7)").unwrap();
         assert_eq!(r.status, Status::NeedsReview);
         assert!(r.reason.contains("usage"));
@@ -277,11 +317,28 @@ mod tests {
 
     #[test]
     fn scope_limits_principals() {
-        let f = vec![Finding::new(Code::UnusedWrite, "arn:aws:iam::1:user/u", "x".into(), vec![])];
-        let rows = evaluate(&[Framework::PciDss], &f, Evidence { usage: true, policies: true }, &|p| {
-            if p.contains(":user/") { "user" } else { "role" }.to_string()
-        });
-        assert_eq!(rows.iter().find(|r| r.id == "7.2.2").unwrap().status, Status::Fail);
-        assert_eq!(rows.iter().find(|r| r.id == "7.2.5").unwrap().status, Status::Pass);
+        let f = vec![Finding::new(
+            Code::UnusedWrite,
+            "arn:aws:iam::1:user/u",
+            "x".into(),
+            vec![],
+        )];
+        let rows = evaluate(
+            &[Framework::PciDss],
+            &f,
+            Evidence {
+                usage: true,
+                policies: true,
+            },
+            &|p| if p.contains(":user/") { "user" } else { "role" }.to_string(),
+        );
+        assert_eq!(
+            rows.iter().find(|r| r.id == "7.2.2").unwrap().status,
+            Status::Fail
+        );
+        assert_eq!(
+            rows.iter().find(|r| r.id == "7.2.5").unwrap().status,
+            Status::Pass
+        );
     }
 }

@@ -65,7 +65,11 @@ pub fn markdown(s: &str) -> String {
 /// `-`, `@` or a tab is prefixed with `'` (OWASP's recommendation), after [`inert`].
 pub fn csv_field(s: &str) -> String {
     let s = inert(s);
-    let defused = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.into_owned() };
+    let defused = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.into_owned()
+    };
     if defused.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", defused.replace('"', "\"\""))
     } else {

@@ -111,9 +111,10 @@ impl Code {
             | Code::FullAdminPolicy
             | Code::PrivilegeEscalation
             | Code::UnusedPermissionsManagement => Severity::High,
-            Code::UnusedWrite | Code::WildcardAction | Code::InactivePrincipal | Code::CloudshellFullAccess => {
-                Severity::Medium
-            }
+            Code::UnusedWrite
+            | Code::WildcardAction
+            | Code::InactivePrincipal
+            | Code::CloudshellFullAccess => Severity::Medium,
             Code::UnusedRead
             | Code::MissingPermission
             | Code::UserDirectPolicy
@@ -126,20 +127,28 @@ impl Code {
     /// What the code flags, in one line.
     pub fn description(self) -> &'static str {
         match self {
-            Code::AdminEquivalent => "the principal's declared policies allow every administrative probe on `*`",
+            Code::AdminEquivalent => {
+                "the principal's declared policies allow every administrative probe on `*`"
+            }
             Code::FullAdminPolicy => "a statement allows `*` on `*` with no condition",
-            Code::PrivilegeEscalation => "the principal can reach admin-equivalent power through a known method",
+            Code::PrivilegeEscalation => {
+                "the principal can reach admin-equivalent power through a known method"
+            }
             Code::UnusedPermissionsManagement => {
                 "Permissions management actions are granted but were never used in the log window"
             }
             Code::UnusedWrite => "Write or Tagging actions are granted but were never used in the log window",
             Code::UnusedRead => "Read or List actions are granted but were never used in the log window",
             Code::WildcardAction => "a statement grants actions through a wildcard",
-            Code::MissingPermission => "calls were made that the declared policies do not allow, or were denied",
+            Code::MissingPermission => {
+                "calls were made that the declared policies do not allow, or were denied"
+            }
             Code::UserDirectPolicy => "an IAM user holds policies directly instead of through groups",
             Code::UndeclaredPrincipal => "a principal seen in the logs is not in the policy snapshot",
             Code::InactivePrincipal => "a declared principal with grants made no call in the log window",
-            Code::UnobservableGrant => "granted actions CloudTrail does not record by default cannot be shown as used",
+            Code::UnobservableGrant => {
+                "granted actions CloudTrail does not record by default cannot be shown as used"
+            }
             Code::NoSupportRole => "no role has the AWSSupportAccess managed policy attached",
             Code::CloudshellFullAccess => "the AWSCloudShellFullAccess managed policy is attached",
             Code::InvalidPolicy => "a policy document could not be parsed and was not assessed",
@@ -160,7 +169,9 @@ impl Code {
             Code::MissingPermission => "grant the call if the code needs it, or fix the code that made it",
             Code::UserDirectPolicy => "attach the policies to a group and add the user to it",
             Code::UndeclaredPrincipal => "add the principal's account or source to the policy snapshot",
-            Code::InactivePrincipal => "confirm the principal is still needed; remove it or its grants if not",
+            Code::InactivePrincipal => {
+                "confirm the principal is still needed; remove it or its grants if not"
+            }
             Code::UnobservableGrant => "enable the data events or confirm the grant is needed by other means",
             Code::NoSupportRole => "create a role with AWSSupportAccess for incident handling",
             Code::CloudshellFullAccess => "detach AWSCloudShellFullAccess or restrict who holds it",
@@ -211,7 +222,10 @@ mod tests {
         for code in Code::ALL {
             let s = code.as_str();
             assert!(seen.insert(s), "duplicate code {s}");
-            assert!(s.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{s} is not kebab-case");
+            assert!(
+                s.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{s} is not kebab-case"
+            );
             assert!(!code.description().is_empty());
             assert!(!code.fix().is_empty());
         }

@@ -68,9 +68,18 @@ pub struct Inputs<'a> {
 pub fn build(inputs: &Inputs<'_>) -> Report {
     let empty_usage = UsageSummary::default();
     let usage = inputs.usage.unwrap_or(&empty_usage);
-    let analysis = inputs.snapshot.map(|s| PermissionGraph::build(s, usage).analyze());
+    let analysis = inputs
+        .snapshot
+        .map(|s| PermissionGraph::build(s, usage).analyze());
     let proposals = inputs.usage.map(|u| {
-        propose(u, inputs.snapshot, &Options { strictness: Strictness::Balanced, ..Options::default() })
+        propose(
+            u,
+            inputs.snapshot,
+            &Options {
+                strictness: Strictness::Balanced,
+                ..Options::default()
+            },
+        )
     });
     let mut principals: Vec<PrincipalReport> = match &analysis {
         Some(a) => a.principals.iter().map(|p| from_analysis(p)).collect(),
@@ -93,11 +102,19 @@ pub fn build(inputs: &Inputs<'_>) -> Report {
         }
     }
 
-    let evidence = Evidence { usage: inputs.usage.is_some(), policies: inputs.snapshot.is_some() };
+    let evidence = Evidence {
+        usage: inputs.usage.is_some(),
+        policies: inputs.snapshot.is_some(),
+    };
     let mut all_findings = Vec::new();
     for p in &mut principals {
         let fs = principal_findings(p, evidence, inputs.snapshot);
-        p.finding_codes = fs.iter().map(|f| f.code.to_string()).collect::<BTreeSet<_>>().into_iter().collect();
+        p.finding_codes = fs
+            .iter()
+            .map(|f| f.code.to_string())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         all_findings.extend(fs);
     }
     if let Some(s) = inputs.snapshot {
@@ -121,9 +138,15 @@ pub fn build(inputs: &Inputs<'_>) -> Report {
             .then_with(|| a.message.cmp(&b.message))
     });
 
-    let frameworks: Vec<Framework> =
-        if inputs.frameworks.is_empty() { Framework::ALL.to_vec() } else { dedup(&inputs.frameworks) };
-    let kinds: BTreeMap<&str, &str> = principals.iter().map(|p| (p.arn.as_str(), p.kind.as_str())).collect();
+    let frameworks: Vec<Framework> = if inputs.frameworks.is_empty() {
+        Framework::ALL.to_vec()
+    } else {
+        dedup(&inputs.frameworks)
+    };
+    let kinds: BTreeMap<&str, &str> = principals
+        .iter()
+        .map(|p| (p.arn.as_str(), p.kind.as_str()))
+        .collect();
     let controls = controls::evaluate(&frameworks, &all_findings, evidence, &|arn| {
         kinds.get(arn).copied().unwrap_or("").to_string()
     });
@@ -201,10 +224,10 @@ fn provenance(inputs: &Inputs<'_>, principals: &[PrincipalReport], frameworks: &
             sha256: src.sha256.to_string(),
         },
         accounts: accounts.into_iter().collect(),
-        window: inputs
-            .usage
-            .and_then(|u| u.window.as_ref())
-            .map(|w| Window { start: w.start.clone(), end: w.end.clone() }),
+        window: inputs.usage.and_then(|u| u.window.as_ref()).map(|w| Window {
+            start: w.start.clone(),
+            end: w.end.clone(),
+        }),
         inputs: files,
         log_sources,
         policy_sources,
@@ -236,7 +259,10 @@ fn service_of(action: &str) -> String {
 }
 
 fn level_of(action: &str) -> String {
-    catalog().action(action).map(|a| a.access_level.as_str().to_string()).unwrap_or_else(|| "Unknown".into())
+    catalog()
+        .action(action)
+        .map(|a| a.access_level.as_str().to_string())
+        .unwrap_or_else(|| "Unknown".into())
 }
 
 fn from_analysis(p: &PrincipalAnalysis) -> PrincipalReport {
@@ -443,7 +469,13 @@ fn from_usage(p: &PrincipalUsage) -> PrincipalReport {
         declared: false,
         observed: true,
         admin_equivalent: false,
-        counts: Counts { granted: 0, used: used.len(), unused: 0, unobservable: 0, missing: missing.len() },
+        counts: Counts {
+            granted: 0,
+            used: used.len(),
+            unused: 0,
+            unobservable: 0,
+            missing: missing.len(),
+        },
         access_levels: levels.into_values().collect(),
         services: services.into_values().collect(),
         used,
@@ -458,8 +490,11 @@ fn from_usage(p: &PrincipalUsage) -> PrincipalReport {
 }
 
 fn names(actions: &[&UnusedRow]) -> Vec<String> {
-    let mut v: Vec<String> =
-        actions.iter().take(EVIDENCE_ACTIONS).map(|u| format!("{} (granted by {})", u.action, u.granted_by.join(", "))).collect();
+    let mut v: Vec<String> = actions
+        .iter()
+        .take(EVIDENCE_ACTIONS)
+        .map(|u| format!("{} (granted by {})", u.action, u.granted_by.join(", ")))
+        .collect();
     if actions.len() > EVIDENCE_ACTIONS {
         v.push(format!("… and {} more", actions.len() - EVIDENCE_ACTIONS));
     }
@@ -474,12 +509,20 @@ fn principal_findings(p: &PrincipalReport, evidence: Evidence, snapshot: Option<
             Code::AdminEquivalent,
             arn,
             "the declared policies allow every administrative probe on `*`".to_string(),
-            p.wildcard_statements.iter().map(|w| format!("{} ({})", w.statement, w.location)).collect(),
+            p.wildcard_statements
+                .iter()
+                .map(|w| format!("{} ({})", w.statement, w.location))
+                .collect(),
         ));
     }
     if let Some(s) = snapshot {
         if let Some(sp) = s.principals.iter().find(|x| x.arn == p.arn) {
-            for (doc, how) in sp.inline.iter().map(|d| (d, "inline")).chain(sp.attached.iter().map(|d| (d, "attached"))) {
+            for (doc, how) in sp
+                .inline
+                .iter()
+                .map(|d| (d, "inline"))
+                .chain(sp.attached.iter().map(|d| (d, "attached")))
+            {
                 if let Ok(policy) = pare_policy::Policy::from_value(&doc.document) {
                     for (i, st) in policy.statements.iter().enumerate() {
                         if is_full_admin(st) {
@@ -488,7 +531,10 @@ fn principal_findings(p: &PrincipalReport, evidence: Evidence, snapshot: Option<
                                 Code::FullAdminPolicy,
                                 arn,
                                 format!("{how} policy `{}` allows `*` on `*` in {which}", doc.name),
-                                vec![format!("{}#{} ({} {})", doc.name, which, doc.origin.file, doc.origin.json_path)],
+                                vec![format!(
+                                    "{}#{} ({} {})",
+                                    doc.name, which, doc.origin.file, doc.origin.json_path
+                                )],
                             ));
                         }
                     }
@@ -496,11 +542,18 @@ fn principal_findings(p: &PrincipalReport, evidence: Evidence, snapshot: Option<
             }
             if sp.kind == PrincipalKind::User && (!sp.inline.is_empty() || !sp.attached.is_empty()) {
                 let mut ev: Vec<String> = sp.inline.iter().map(|d| format!("inline `{}`", d.name)).collect();
-                ev.extend(sp.attached.iter().map(|d| format!("attached `{}`", d.arn.as_deref().unwrap_or(&d.name))));
+                ev.extend(
+                    sp.attached
+                        .iter()
+                        .map(|d| format!("attached `{}`", d.arn.as_deref().unwrap_or(&d.name))),
+                );
                 out.push(Finding::new(
                     Code::UserDirectPolicy,
                     arn,
-                    format!("the user holds {} policies directly", sp.inline.len() + sp.attached.len()),
+                    format!(
+                        "the user holds {} policies directly",
+                        sp.inline.len() + sp.attached.len()
+                    ),
                     ev,
                 ));
             }
@@ -512,7 +565,11 @@ fn principal_findings(p: &PrincipalReport, evidence: Evidence, snapshot: Option<
             .iter()
             .take(EVIDENCE_ACTIONS)
             .map(|e| {
-                let steps: Vec<String> = e.steps.iter().map(|s| format!("{} → {} by {}", s.from, s.to, s.method)).collect();
+                let steps: Vec<String> = e
+                    .steps
+                    .iter()
+                    .map(|s| format!("{} → {} by {}", s.from, s.to, s.method))
+                    .collect();
                 format!("reaches {}: {}", e.reaches, steps.join("; "))
             })
             .collect();
@@ -525,14 +582,20 @@ fn principal_findings(p: &PrincipalReport, evidence: Evidence, snapshot: Option<
     }
     if evidence.usage && evidence.policies {
         let by = |levels: &[&str]| -> Vec<&UnusedRow> {
-            p.unused.iter().filter(|u| levels.contains(&u.access_level.as_str())).collect()
+            p.unused
+                .iter()
+                .filter(|u| levels.contains(&u.access_level.as_str()))
+                .collect()
         };
         let pm = by(&["Permissions management"]);
         if !pm.is_empty() {
             out.push(Finding::new(
                 Code::UnusedPermissionsManagement,
                 arn,
-                format!("{} Permissions management action(s) granted and never used", pm.len()),
+                format!(
+                    "{} Permissions management action(s) granted and never used",
+                    pm.len()
+                ),
                 names(&pm),
             ));
         }
@@ -558,7 +621,10 @@ fn principal_findings(p: &PrincipalReport, evidence: Evidence, snapshot: Option<
             out.push(Finding::new(
                 Code::InactivePrincipal,
                 arn,
-                format!("{} action(s) granted, no call in the log window", p.counts.granted),
+                format!(
+                    "{} action(s) granted, no call in the log window",
+                    p.counts.granted
+                ),
                 Vec::new(),
             ));
         }
@@ -566,8 +632,15 @@ fn principal_findings(p: &PrincipalReport, evidence: Evidence, snapshot: Option<
             out.push(Finding::new(
                 Code::UndeclaredPrincipal,
                 arn,
-                format!("{} action(s) used by a principal the snapshot does not declare", p.used.len() + p.missing.len()),
-                p.missing.iter().take(EVIDENCE_ACTIONS).map(|m| m.action.clone()).collect(),
+                format!(
+                    "{} action(s) used by a principal the snapshot does not declare",
+                    p.used.len() + p.missing.len()
+                ),
+                p.missing
+                    .iter()
+                    .take(EVIDENCE_ACTIONS)
+                    .map(|m| m.action.clone())
+                    .collect(),
             ));
         }
         if !p.unobservable.is_empty() {
@@ -578,7 +651,10 @@ fn principal_findings(p: &PrincipalReport, evidence: Evidence, snapshot: Option<
             out.push(Finding::new(
                 Code::UnobservableGrant,
                 arn,
-                format!("{} granted action(s) cannot be shown as used from CloudTrail", p.unobservable.len()),
+                format!(
+                    "{} granted action(s) cannot be shown as used from CloudTrail",
+                    p.unobservable.len()
+                ),
                 reasons.into_iter().map(|(r, n)| format!("{n} × {r}")).collect(),
             ));
         }
@@ -587,7 +663,13 @@ fn principal_findings(p: &PrincipalReport, evidence: Evidence, snapshot: Option<
         out.push(Finding::new(
             Code::WildcardAction,
             arn,
-            format!("{} grants `{}` ({} actions, {} used)", w.statement, w.actions.join("`, `"), w.granted, w.used),
+            format!(
+                "{} grants `{}` ({} actions, {} used)",
+                w.statement,
+                w.actions.join("`, `"),
+                w.granted,
+                w.used
+            ),
             vec![w.location.clone()],
         ));
     }
@@ -596,7 +678,11 @@ fn principal_findings(p: &PrincipalReport, evidence: Evidence, snapshot: Option<
             Code::MissingPermission,
             arn,
             format!("{} action(s) used but not granted or denied", p.missing.len()),
-            p.missing.iter().take(EVIDENCE_ACTIONS).map(|m| format!("{}: {}", m.action, m.why)).collect(),
+            p.missing
+                .iter()
+                .take(EVIDENCE_ACTIONS)
+                .map(|m| format!("{}: {}", m.action, m.why))
+                .collect(),
         ));
     }
     out
@@ -607,7 +693,10 @@ fn is_full_admin(st: &pare_policy::Statement) -> bool {
     st.effect == pare_policy::Effect::Allow
         && !st.action.is_not()
         && st.action.patterns().iter().any(|a| a.is_any())
-        && st.resource.as_ref().is_some_and(|r| !r.is_not() && r.patterns().iter().any(|p| p.is_any()))
+        && st
+            .resource
+            .as_ref()
+            .is_some_and(|r| !r.is_not() && r.patterns().iter().any(|p| p.is_any()))
         && st.condition.as_ref().is_none_or(|c| c.is_empty())
 }
 
@@ -616,7 +705,11 @@ fn account_findings(s: &Snapshot) -> Vec<Finding> {
     let attached = |suffix: &str| -> Vec<&str> {
         s.principals
             .iter()
-            .filter(|p| p.attached.iter().any(|d| d.arn.as_deref().is_some_and(|a| a.ends_with(suffix))))
+            .filter(|p| {
+                p.attached
+                    .iter()
+                    .any(|d| d.arn.as_deref().is_some_and(|a| a.ends_with(suffix)))
+            })
             .map(|p| p.arn.as_str())
             .collect()
     };
@@ -624,7 +717,13 @@ fn account_findings(s: &Snapshot) -> Vec<Finding> {
         .principals
         .iter()
         .filter(|p| p.kind == PrincipalKind::Role)
-        .filter(|p| p.attached.iter().any(|d| d.arn.as_deref().is_some_and(|a| a.ends_with(":policy/AWSSupportAccess"))))
+        .filter(|p| {
+            p.attached.iter().any(|d| {
+                d.arn
+                    .as_deref()
+                    .is_some_and(|a| a.ends_with(":policy/AWSSupportAccess"))
+            })
+        })
         .map(|p| p.arn.as_str())
         .collect();
     if roles_with_support.is_empty() {
@@ -646,9 +745,16 @@ fn account_findings(s: &Snapshot) -> Vec<Finding> {
     out
 }
 
-fn summarize(principals: &[PrincipalReport], findings: &[Finding], controls: &[controls::ControlResult]) -> Summary {
+fn summarize(
+    principals: &[PrincipalReport],
+    findings: &[Finding],
+    controls: &[controls::ControlResult],
+) -> Summary {
     use findings::Severity;
-    let mut s = Summary { principals: principals.len(), ..Summary::default() };
+    let mut s = Summary {
+        principals: principals.len(),
+        ..Summary::default()
+    };
     for f in findings {
         match f.severity {
             Severity::High => s.findings_high += 1,
@@ -657,9 +763,15 @@ fn summarize(principals: &[PrincipalReport], findings: &[Finding], controls: &[c
             Severity::Info => s.findings_info += 1,
         }
     }
-    let high: BTreeSet<&str> =
-        findings.iter().filter(|f| f.severity == Severity::High).map(|f| f.principal.as_str()).collect();
-    s.principals_high = principals.iter().filter(|p| high.contains(p.arn.as_str())).count();
+    let high: BTreeSet<&str> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::High)
+        .map(|f| f.principal.as_str())
+        .collect();
+    s.principals_high = principals
+        .iter()
+        .filter(|p| high.contains(p.arn.as_str()))
+        .count();
     for c in controls {
         match c.status {
             controls::Status::Pass => s.controls_pass += 1,

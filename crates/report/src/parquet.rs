@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use polars::prelude::{Column, DataFrame, ParquetWriter};
 use pare_trail::usage::UsageSummary;
+use polars::prelude::{Column, DataFrame, ParquetWriter};
 
 use crate::model::Report;
 use crate::table::{access_rows, finding_rows, ACCESS_COLUMNS, FINDING_COLUMNS};
@@ -40,9 +40,20 @@ fn numbers(name: &str, v: Vec<u64>) -> Column {
 
 fn write(path: &Path, columns: Vec<Column>) -> Result<(), ParquetError> {
     let p = path.display().to_string();
-    let mut df = DataFrame::new(columns).map_err(|e| ParquetError::Polars { path: p.clone(), message: e.to_string() })?;
-    let file = std::fs::File::create(path).map_err(|source| ParquetError::Io { path: p.clone(), source })?;
-    ParquetWriter::new(file).finish(&mut df).map_err(|e| ParquetError::Polars { path: p, message: e.to_string() })?;
+    let mut df = DataFrame::new(columns).map_err(|e| ParquetError::Polars {
+        path: p.clone(),
+        message: e.to_string(),
+    })?;
+    let file = std::fs::File::create(path).map_err(|source| ParquetError::Io {
+        path: p.clone(),
+        source,
+    })?;
+    ParquetWriter::new(file)
+        .finish(&mut df)
+        .map_err(|e| ParquetError::Polars {
+            path: p,
+            message: e.to_string(),
+        })?;
     Ok(())
 }
 
@@ -83,7 +94,14 @@ pub fn write_findings(report: &Report, path: &Path) -> Result<(), ParquetError> 
             }
         }
     }
-    write(path, FINDING_COLUMNS.iter().zip(cols).map(|(n, v)| strings(n, v)).collect())
+    write(
+        path,
+        FINDING_COLUMNS
+            .iter()
+            .zip(cols)
+            .map(|(n, v)| strings(n, v))
+            .collect(),
+    )
 }
 
 /// Column names of the usage event table [`write_usage_events`] writes.
@@ -110,7 +128,11 @@ pub fn write_usage_events(summary: &UsageSummary, path: &Path) -> Result<(), Par
     let mut denied = Vec::new();
     for p in &summary.principals {
         for a in &p.actions {
-            let resources = if a.resources.is_empty() { vec!["*".to_string()] } else { a.resources.clone() };
+            let resources = if a.resources.is_empty() {
+                vec!["*".to_string()]
+            } else {
+                a.resources.clone()
+            };
             for r in resources {
                 let cells = [
                     p.arn.clone(),

@@ -71,7 +71,11 @@ pub fn access_rows(report: &Report) -> Vec<AccessRow> {
             detail: String::new(),
         };
         for u in &p.used {
-            let resources = if u.resources.is_empty() { vec!["*".to_string()] } else { u.resources.clone() };
+            let resources = if u.resources.is_empty() {
+                vec!["*".to_string()]
+            } else {
+                u.resources.clone()
+            };
             for r in resources {
                 rows.push(AccessRow {
                     resource: r,
@@ -86,7 +90,11 @@ pub fn access_rows(report: &Report) -> Vec<AccessRow> {
             }
         }
         for m in &p.missing {
-            let resources = if m.resources.is_empty() { vec!["*".to_string()] } else { m.resources.clone() };
+            let resources = if m.resources.is_empty() {
+                vec!["*".to_string()]
+            } else {
+                m.resources.clone()
+            };
             for r in resources {
                 rows.push(AccessRow {
                     resource: r,

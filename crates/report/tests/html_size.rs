@@ -15,10 +15,22 @@ fn principal(i: usize) -> PrincipalReport {
         declared: true,
         observed: true,
         admin_equivalent: false,
-        counts: Counts { granted: 400, used: 30, unused: 300, unobservable: 60, missing: 10 },
+        counts: Counts {
+            granted: 400,
+            used: 30,
+            unused: 300,
+            unobservable: 60,
+            missing: 10,
+        },
         access_levels: ["List", "Read", "Write", "Permissions management", "Tagging"]
             .iter()
-            .map(|l| LevelRow { level: l.to_string(), granted: 80, used: 6, unused: 60, unobservable: 12 })
+            .map(|l| LevelRow {
+                level: l.to_string(),
+                granted: 80,
+                used: 6,
+                unused: 60,
+                unobservable: 12,
+            })
             .collect(),
         services: vec![],
         used: (0..30)
@@ -29,7 +41,9 @@ fn principal(i: usize) -> PrincipalReport {
                 denied: 0,
                 first_seen: "2026-11-01T00:00:00Z".into(),
                 last_seen: "2026-11-02T00:00:00Z".into(),
-                resources: (0..20).map(|k| format!("arn:aws:s3:::bucket-{i}/runs/{k}/output.json")).collect(),
+                resources: (0..20)
+                    .map(|k| format!("arn:aws:s3:::bucket-{i}/runs/{k}/output.json"))
+                    .collect(),
                 sample_event_ids: vec!["0f3c9a2e-0000-4000-8000-000000000000".into()],
                 allowed_by: vec!["AppPolicy#S3Read".into()],
             })
@@ -65,7 +79,14 @@ fn five_thousand_principals_render_under_ten_megabytes() {
     let principals: Vec<PrincipalReport> = (0..5000).map(principal).collect();
     let findings: Vec<Finding> = principals
         .iter()
-        .map(|p| Finding::new(Code::UnusedPermissionsManagement, &p.arn, "300 actions".into(), vec!["x".into(); 9]))
+        .map(|p| {
+            Finding::new(
+                Code::UnusedPermissionsManagement,
+                &p.arn,
+                "300 actions".into(),
+                vec!["x".into(); 9],
+            )
+        })
         .collect();
     let report = Report {
         schema: SCHEMA,
@@ -73,7 +94,11 @@ fn five_thousand_principals_render_under_ten_megabytes() {
         provenance: Provenance {
             pare_version: "0".into(),
             command_line: vec![],
-            catalog: CatalogRef { name: "c".into(), version: "v".into(), sha256: "0".repeat(64) },
+            catalog: CatalogRef {
+                name: "c".into(),
+                version: "v".into(),
+                sha256: "0".repeat(64),
+            },
             accounts: vec!["111122223333".into()],
             window: None,
             inputs: vec![],
@@ -112,7 +137,11 @@ fn show_one_section() {
         provenance: Provenance {
             pare_version: "0".into(),
             command_line: vec![],
-            catalog: CatalogRef { name: "c".into(), version: "v".into(), sha256: "0".repeat(64) },
+            catalog: CatalogRef {
+                name: "c".into(),
+                version: "v".into(),
+                sha256: "0".repeat(64),
+            },
             accounts: vec![],
             window: None,
             inputs: vec![],

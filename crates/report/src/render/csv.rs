@@ -5,7 +5,11 @@ use crate::model::Report;
 use crate::table::{access_rows, finding_rows, ACCESS_COLUMNS, FINDING_COLUMNS};
 
 fn line(cells: impl IntoIterator<Item = String>) -> String {
-    let mut s = cells.into_iter().map(|c| csv_field(&c)).collect::<Vec<_>>().join(",");
+    let mut s = cells
+        .into_iter()
+        .map(|c| csv_field(&c))
+        .collect::<Vec<_>>()
+        .join(",");
     s.push_str("\r\n");
     s
 }

@@ -56,7 +56,11 @@ pub fn render(r: &Report) -> String {
 fn header(s: &mut String, r: &Report) {
     let p = &r.provenance;
     let sm = &r.summary;
-    let _ = write!(s, "<h1>Least-privilege report</h1><p class=\"muted\">Evidence: {}", h(&p.evidence.join(" + ")));
+    let _ = write!(
+        s,
+        "<h1>Least-privilege report</h1><p class=\"muted\">Evidence: {}",
+        h(&p.evidence.join(" + "))
+    );
     if let Some(g) = &r.generated_at {
         let _ = write!(s, " · generated at {}", h(g));
     }
@@ -76,19 +80,49 @@ fn header(s: &mut String, r: &Report) {
     let row = |s: &mut String, k: &str, v: String| {
         let _ = write!(s, "<tr><th>{k}</th><td>{v}</td></tr>");
     };
-    row(s, "Accounts", if p.accounts.is_empty() { "—".into() } else { h(&p.accounts.join(", ")) });
+    row(
+        s,
+        "Accounts",
+        if p.accounts.is_empty() {
+            "—".into()
+        } else {
+            h(&p.accounts.join(", "))
+        },
+    );
     row(
         s,
         "Log window",
-        p.window.as_ref().map(|w| format!("{} → {}", h(&w.start), h(&w.end))).unwrap_or_else(|| "no usage evidence".into()),
+        p.window
+            .as_ref()
+            .map(|w| format!("{} → {}", h(&w.start), h(&w.end)))
+            .unwrap_or_else(|| "no usage evidence".into()),
     );
     row(s, "Frameworks", h(&p.frameworks.join(", ")));
-    row(s, "IAM catalog", format!("{} {} <code>sha256 {}</code>", h(&p.catalog.name), h(&p.catalog.version), h(&p.catalog.sha256)));
+    row(
+        s,
+        "IAM catalog",
+        format!(
+            "{} {} <code>sha256 {}</code>",
+            h(&p.catalog.name),
+            h(&p.catalog.version),
+            h(&p.catalog.sha256)
+        ),
+    );
     row(s, "pare", h(&p.pare_version));
-    row(s, "Command line", format!("<code>{}</code>", h(&p.command_line.join(" "))));
+    row(
+        s,
+        "Command line",
+        format!("<code>{}</code>", h(&p.command_line.join(" "))),
+    );
     s.push_str("</table>\n<h3>Inputs</h3><table><tr><th>Kind</th><th>Path</th><th>sha256</th><th>Records</th><th>Skipped</th></tr>");
     for f in &p.inputs {
-        let _ = write!(s, "<tr><td>{}</td><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td></td><td></td></tr>", h(&f.kind), h(&f.path), h(&f.sha256));
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td></td><td></td></tr>",
+            h(&f.kind),
+            h(&f.path),
+            h(&f.sha256)
+        );
     }
     for f in &p.log_sources {
         let _ = write!(
@@ -116,14 +150,27 @@ fn header(s: &mut String, r: &Report) {
 fn charts(s: &mut String, r: &Report) {
     s.push_str("<h2 id=\"charts\">Used and granted</h2>");
     // Used vs granted per principal: the principals with the most granted actions.
-    let mut ps: Vec<&PrincipalReport> = r.principals.iter().filter(|p| p.counts.granted + p.counts.used > 0).collect();
-    ps.sort_by(|a, b| (b.counts.granted + b.counts.missing).cmp(&(a.counts.granted + a.counts.missing)).then(a.arn.cmp(&b.arn)));
+    let mut ps: Vec<&PrincipalReport> = r
+        .principals
+        .iter()
+        .filter(|p| p.counts.granted + p.counts.used > 0)
+        .collect();
+    ps.sort_by(|a, b| {
+        (b.counts.granted + b.counts.missing)
+            .cmp(&(a.counts.granted + a.counts.missing))
+            .then(a.arn.cmp(&b.arn))
+    });
     ps.truncate(CHART_PRINCIPALS);
     if ps.is_empty() {
         s.push_str("<p class=\"muted\">Nothing granted or used.</p>");
         return;
     }
-    let max = ps.iter().map(|p| p.counts.granted.max(p.counts.used + p.counts.missing)).max().unwrap_or(1).max(1) as f64;
+    let max = ps
+        .iter()
+        .map(|p| p.counts.granted.max(p.counts.used + p.counts.missing))
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
     let (label_w, bar_w, row_h) = (360.0, 560.0, 18.0);
     let height = row_h * ps.len() as f64 + 30.0;
     let _ = write!(
@@ -136,7 +183,13 @@ fn charts(s: &mut String, r: &Report) {
     for (i, p) in ps.iter().enumerate() {
         let y = i as f64 * row_h + 4.0;
         let name = short(&p.arn, 52);
-        let _ = write!(s, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", label_w - 6.0, y + 12.0, h(&name));
+        let _ = write!(
+            s,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            label_w - 6.0,
+            y + 12.0,
+            h(&name)
+        );
         let mut x = label_w;
         for (n, color) in [
             (p.counts.used, "var(--used)"),
@@ -150,7 +203,14 @@ fn charts(s: &mut String, r: &Report) {
                 x += w;
             }
         }
-        let _ = write!(s, "<text x=\"{:.1}\" y=\"{}\">{}/{}</text>", x + 4.0, y + 12.0, p.counts.used, p.counts.granted);
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{}\">{}/{}</text>",
+            x + 4.0,
+            y + 12.0,
+            p.counts.used,
+            p.counts.granted
+        );
     }
     s.push_str("</svg>");
     // Unused by access level, over all principals.
@@ -196,7 +256,11 @@ fn controls(s: &mut String, r: &Report) {
     s.push_str("<h2 id=\"controls\">Controls</h2><table><tr><th>Framework</th><th>Control</th><th>Status</th><th>Why</th><th>Findings</th><th>Principals</th></tr>");
     for c in &r.controls {
         let principals = if c.principals.len() > LIST_CAP {
-            format!("{} … and {} more", h(&c.principals[..LIST_CAP].join(", ")), c.principals.len() - LIST_CAP)
+            format!(
+                "{} … and {} more",
+                h(&c.principals[..LIST_CAP].join(", ")),
+                c.principals.len() - LIST_CAP
+            )
         } else {
             h(&c.principals.join(", "))
         };
@@ -232,7 +296,14 @@ fn findings(s: &mut String, r: &Report) {
         let evidence = if f.evidence.is_empty() {
             String::new()
         } else {
-            format!("<details><summary>{} item(s)</summary><ul>{}</ul></details>", f.evidence.len(), f.evidence.iter().map(|e| format!("<li class=\"mono\">{}</li>", h(e))).collect::<String>())
+            format!(
+                "<details><summary>{} item(s)</summary><ul>{}</ul></details>",
+                f.evidence.len(),
+                f.evidence
+                    .iter()
+                    .map(|e| format!("<li class=\"mono\">{}</li>", h(e)))
+                    .collect::<String>()
+            )
         };
         let _ = write!(
             s,
@@ -245,7 +316,11 @@ fn findings(s: &mut String, r: &Report) {
     }
     s.push_str("</table>");
     if r.findings.len() > FINDINGS_CAP {
-        let _ = write!(s, "<p class=\"muted\">… and {} more findings in the CSV, Parquet and JSON outputs.</p>", r.findings.len() - FINDINGS_CAP);
+        let _ = write!(
+            s,
+            "<p class=\"muted\">… and {} more findings in the CSV, Parquet and JSON outputs.</p>",
+            r.findings.len() - FINDINGS_CAP
+        );
     }
 }
 
@@ -255,8 +330,16 @@ fn compact_line(s: &mut String, label: &str, items: impl Iterator<Item = String>
         return;
     }
     let first: Vec<String> = items.take(COMPACT_CAP).map(|i| h(&i)).collect();
-    let more = if total > COMPACT_CAP { format!(" (+{})", total - COMPACT_CAP) } else { String::new() };
-    let _ = write!(s, "<p><b>{label}:</b> <span class=\"mono\">{}</span>{more}</p>", first.join(", "));
+    let more = if total > COMPACT_CAP {
+        format!(" (+{})", total - COMPACT_CAP)
+    } else {
+        String::new()
+    };
+    let _ = write!(
+        s,
+        "<p><b>{label}:</b> <span class=\"mono\">{}</span>{more}</p>",
+        first.join(", ")
+    );
 }
 
 /// Large reports: one row per finding code, with how many principals it concerns and a few of them; every
@@ -299,7 +382,11 @@ fn capped<T>(s: &mut String, items: &[T], cap: usize, head: &str, row: impl Fn(&
 }
 
 fn principals(s: &mut String, r: &Report) {
-    let _ = write!(s, "<h2 id=\"principals\">Principals ({})</h2>", r.principals.len());
+    let _ = write!(
+        s,
+        "<h2 id=\"principals\">Principals ({})</h2>",
+        r.principals.len()
+    );
     let full = r.principals.len() <= FULL_DETAIL_UP_TO;
     let cap = if full { LIST_CAP } else { COMPACT_CAP };
     if !full {
@@ -320,7 +407,11 @@ fn principals(s: &mut String, r: &Report) {
             if p.finding_codes.is_empty() { String::new() } else { format!(" · {}", h(&p.finding_codes.join(", "))) }
         );
         if !full {
-            let levels: Vec<String> = p.access_levels.iter().map(|l| format!("{} {}/{}", h(&l.level), l.used, l.granted)).collect();
+            let levels: Vec<String> = p
+                .access_levels
+                .iter()
+                .map(|l| format!("{} {}/{}", h(&l.level), l.used, l.granted))
+                .collect();
             if !levels.is_empty() {
                 let _ = write!(s, "<p class=\"muted\">used/granted: {}</p>", levels.join(" · "));
             }
@@ -332,11 +423,32 @@ fn principals(s: &mut String, r: &Report) {
             s.push_str("</table>");
         }
         if !full {
-            compact_line(s, "Riskiest unused", p.unused.iter().map(|u| format!("{} ({})", u.action, u.access_level)), p.unused.len());
-            compact_line(s, "Most used", p.used.iter().map(|u| format!("{} ×{}", u.action, u.count)), p.used.len());
-            compact_line(s, "Used but not granted", p.missing.iter().map(|m| m.action.clone()), p.missing.len());
+            compact_line(
+                s,
+                "Riskiest unused",
+                p.unused
+                    .iter()
+                    .map(|u| format!("{} ({})", u.action, u.access_level)),
+                p.unused.len(),
+            );
+            compact_line(
+                s,
+                "Most used",
+                p.used.iter().map(|u| format!("{} ×{}", u.action, u.count)),
+                p.used.len(),
+            );
+            compact_line(
+                s,
+                "Used but not granted",
+                p.missing.iter().map(|m| m.action.clone()),
+                p.missing.len(),
+            );
             if let Some(prop) = &p.proposal {
-                let _ = write!(s, "<p><b>Proposed policy:</b> {} action(s), {} of {} characters</p>", prop.proposed_actions, prop.characters, prop.limit);
+                let _ = write!(
+                    s,
+                    "<p><b>Proposed policy:</b> {} action(s), {} of {} characters</p>",
+                    prop.proposed_actions, prop.characters, prop.limit
+                );
             }
             s.push_str("</details>\n");
             continue;
@@ -344,32 +456,68 @@ fn principals(s: &mut String, r: &Report) {
         if !p.unused.is_empty() {
             s.push_str("<h3>Riskiest unused grants</h3>");
         }
-        capped(s, &p.unused, cap, "<tr><th>Action</th><th>Level</th><th>Risk</th><th>Granted by</th></tr>", |u| {
-            let by = if full { h(&u.granted_by.join(", ")) } else { String::new() };
-            format!("<tr><td class=\"mono\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"mono\">{by}</td></tr>", h(&u.action), h(&u.access_level), u.risk)
-        });
+        capped(
+            s,
+            &p.unused,
+            cap,
+            "<tr><th>Action</th><th>Level</th><th>Risk</th><th>Granted by</th></tr>",
+            |u| {
+                let by = if full {
+                    h(&u.granted_by.join(", "))
+                } else {
+                    String::new()
+                };
+                format!("<tr><td class=\"mono\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"mono\">{by}</td></tr>", h(&u.action), h(&u.access_level), u.risk)
+            },
+        );
         if !p.used.is_empty() {
             s.push_str("<h3>Used</h3>");
         }
-        capped(s, &p.used, cap, "<tr><th>Action</th><th>Calls</th><th>Last seen</th><th>Resources</th><th>Allowed by</th></tr>", |u| {
-            let res = if !full {
-                format!("{} resource(s)", u.resources.len())
-            } else if u.resources.len() > 3 { format!("{} … +{}", u.resources[..3].join(", "), u.resources.len() - 3) } else { u.resources.join(", ") };
-            let by = if full { h(&u.allowed_by.join(", ")) } else { String::new() };
-            format!("<tr><td class=\"mono\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"mono\">{}</td><td class=\"mono\">{by}</td></tr>", h(&u.action), u.count, h(&u.last_seen), h(&res))
-        });
+        capped(
+            s,
+            &p.used,
+            cap,
+            "<tr><th>Action</th><th>Calls</th><th>Last seen</th><th>Resources</th><th>Allowed by</th></tr>",
+            |u| {
+                let res = if !full {
+                    format!("{} resource(s)", u.resources.len())
+                } else if u.resources.len() > 3 {
+                    format!("{} … +{}", u.resources[..3].join(", "), u.resources.len() - 3)
+                } else {
+                    u.resources.join(", ")
+                };
+                let by = if full {
+                    h(&u.allowed_by.join(", "))
+                } else {
+                    String::new()
+                };
+                format!("<tr><td class=\"mono\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"mono\">{}</td><td class=\"mono\">{by}</td></tr>", h(&u.action), u.count, h(&u.last_seen), h(&res))
+            },
+        );
         if !p.missing.is_empty() {
             s.push_str("<h3>Used but not granted</h3>");
         }
-        capped(s, &p.missing, cap, "<tr><th>Action</th><th>Calls</th><th>Denied</th><th>Why</th></tr>", |m| {
-            format!("<tr><td class=\"mono\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>", h(&m.action), m.count, m.denied, h(&m.why))
-        });
+        capped(
+            s,
+            &p.missing,
+            cap,
+            "<tr><th>Action</th><th>Calls</th><th>Denied</th><th>Why</th></tr>",
+            |m| {
+                format!("<tr><td class=\"mono\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>", h(&m.action), m.count, m.denied, h(&m.why))
+            },
+        );
         if !p.wildcard_statements.is_empty() {
             s.push_str("<h3>Wildcard grants</h3>");
         }
-        capped(s, &p.wildcard_statements, cap, "<tr><th>Statement</th><th>Actions</th><th>Grants</th><th>Used</th></tr>", |w| {
-            format!("<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>", h(&w.statement), h(&w.actions.join(", ")), w.granted, w.used)
-        });
+        capped(
+            s,
+            &p.wildcard_statements,
+            cap,
+            "<tr><th>Statement</th><th>Actions</th><th>Grants</th><th>Used</th></tr>",
+            |w| {
+                format!("<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>", h(&w.statement), h(&w.actions.join(", ")), w.granted, w.used)
+            },
+        );
         if !p.escalation.is_empty() {
             s.push_str("<h3>Privilege-escalation paths</h3><ol>");
             for e in p.escalation.iter().take(cap) {
@@ -395,7 +543,11 @@ fn principals(s: &mut String, r: &Report) {
                 prop.statements, prop.proposed_actions, prop.characters, prop.limit, removes
             );
             if full {
-                let _ = write!(s, "<pre>{}</pre>", h(&serde_json::to_string_pretty(&prop.policy).unwrap_or_default()));
+                let _ = write!(
+                    s,
+                    "<pre>{}</pre>",
+                    h(&serde_json::to_string_pretty(&prop.policy).unwrap_or_default())
+                );
             }
         }
         s.push_str("</details>\n");

@@ -19,17 +19,40 @@ pub fn render(r: &Report) -> String {
     if let Some(g) = &r.generated_at {
         let _ = writeln!(s, "Generated at {}.\n", md(g));
     }
-    let _ = writeln!(s, "- **Accounts:** {}", if p.accounts.is_empty() { "—".to_string() } else { p.accounts.iter().map(|a| md(a)).collect::<Vec<_>>().join(", ") });
+    let _ = writeln!(
+        s,
+        "- **Accounts:** {}",
+        if p.accounts.is_empty() {
+            "—".to_string()
+        } else {
+            p.accounts.iter().map(|a| md(a)).collect::<Vec<_>>().join(", ")
+        }
+    );
     let _ = writeln!(
         s,
         "- **Log window:** {}",
-        p.window.as_ref().map(|w| format!("{} → {}", md(&w.start), md(&w.end))).unwrap_or_else(|| "no usage evidence".into())
+        p.window
+            .as_ref()
+            .map(|w| format!("{} → {}", md(&w.start), md(&w.end)))
+            .unwrap_or_else(|| "no usage evidence".into())
     );
     let _ = writeln!(s, "- **Evidence:** {}", p.evidence.join(" + "));
-    let _ = writeln!(s, "- **Catalog:** {} {} (sha256 `{}`)", md(&p.catalog.name), md(&p.catalog.version), p.catalog.sha256);
+    let _ = writeln!(
+        s,
+        "- **Catalog:** {} {} (sha256 `{}`)",
+        md(&p.catalog.name),
+        md(&p.catalog.version),
+        p.catalog.sha256
+    );
     let _ = writeln!(s, "- **pare:** {}", md(&p.pare_version));
     for f in &p.inputs {
-        let _ = writeln!(s, "- **Input ({}):** {} (sha256 `{}`)", f.kind, md(&f.path), f.sha256);
+        let _ = writeln!(
+            s,
+            "- **Input ({}):** {} (sha256 `{}`)",
+            f.kind,
+            md(&f.path),
+            f.sha256
+        );
     }
     let sm = &r.summary;
     let _ = writeln!(
@@ -37,7 +60,10 @@ pub fn render(r: &Report) -> String {
         "\n**{}** principals · findings: **{}** high, **{}** medium, **{}** low, {} info · controls: **{}** fail, **{}** need review, **{}** pass\n",
         sm.principals, sm.findings_high, sm.findings_medium, sm.findings_low, sm.findings_info, sm.controls_fail, sm.controls_review, sm.controls_pass
     );
-    let _ = writeln!(s, "## Controls\n\n| Framework | Control | Status | Why | Findings |\n|---|---|---|---|---|");
+    let _ = writeln!(
+        s,
+        "## Controls\n\n| Framework | Control | Status | Why | Findings |\n|---|---|---|---|---|"
+    );
     for c in &r.controls {
         let _ = writeln!(
             s,
@@ -56,10 +82,21 @@ pub fn render(r: &Report) -> String {
     } else {
         let _ = writeln!(s, "| Severity | Code | Principal | Finding |\n|---|---|---|---|");
         for f in r.findings.iter().take(TOP_FINDINGS) {
-            let _ = writeln!(s, "| {} | `{}` | {} | {} |", f.severity.as_str(), f.code, md(&f.principal), md(&f.message));
+            let _ = writeln!(
+                s,
+                "| {} | `{}` | {} | {} |",
+                f.severity.as_str(),
+                f.code,
+                md(&f.principal),
+                md(&f.message)
+            );
         }
         if r.findings.len() > TOP_FINDINGS {
-            let _ = writeln!(s, "\n… and {} more findings (see the JSON, CSV or HTML report).", r.findings.len() - TOP_FINDINGS);
+            let _ = writeln!(
+                s,
+                "\n… and {} more findings (see the JSON, CSV or HTML report).",
+                r.findings.len() - TOP_FINDINGS
+            );
         }
     }
     let _ = writeln!(s, "\n## Principals\n\n| Principal | Kind | Granted | Used | Unused | Unobservable | Missing | Proposal |\n|---|---|---|---|---|---|---|---|");
@@ -87,7 +124,11 @@ pub fn render(r: &Report) -> String {
         );
     }
     if r.principals.len() > TOP_PRINCIPALS {
-        let _ = writeln!(s, "\n… and {} more principals.", r.principals.len() - TOP_PRINCIPALS);
+        let _ = writeln!(
+            s,
+            "\n… and {} more principals.",
+            r.principals.len() - TOP_PRINCIPALS
+        );
     }
     s
 }
