@@ -1,7 +1,7 @@
 //! `pare analyze` end to end: text and JSON output on the hand-written account of `fixtures/graph/`, the
 //! `--fail-on` gate, and input errors.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,5 +1,7 @@
 //! `pare catalog` and `pare --version`, run as a user runs them: the built binary, its stdout, stderr and exit code.
 
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
 use std::process::{Command, Output};
 
 fn pare(args: &[&str]) -> Output {

@@ -1,6 +1,6 @@
 //! `pare lint` end to end: text and JSON output, exit codes.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 use std::process::{Command, Output};
 
 const LINT: &str = "../../fixtures/policies/lint";

@@ -1,6 +1,6 @@
 //! `pare policies` end to end: every source kind, output to stdout and to a file, summaries, `--strict`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 use std::path::Path;
 use std::process::{Command, Output};
 

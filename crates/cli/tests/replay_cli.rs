@@ -1,6 +1,11 @@
 //! `pare replay` and `pare merge` through the built binary: local sources, bad input, strict mode, merge,
 //! and the AWS sources against local endpoints (moto for S3, a LookupEvents endpoint for CloudTrail).
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers fail loudly")]
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers fail loudly"
+)]
 
 use pare_aws::testing;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! `pare report` end to end: JSON and Markdown snapshots on the worked scenario, every format written,
 //! determinism, hostile strings made inert, and the HTML opened in headless Chromium.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

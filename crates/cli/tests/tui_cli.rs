@@ -2,6 +2,8 @@
 //! scenario. Without tmux the test is skipped with a message, unless `PARE_REQUIRE_TMUX` or `CI` is set,
 //! in which case it fails.
 
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::PathBuf;
 use std::process::Command;
 

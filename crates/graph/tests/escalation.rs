@@ -1,7 +1,7 @@
 //! Escalation paths on crafted accounts: one method per case, and the cases where a deny, a boundary or a
 //! trust policy closes the path.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::panic, clippy::unwrap_used)]
 
 use pare_graph::PermissionGraph;
 use pare_load::snapshot::Snapshot;

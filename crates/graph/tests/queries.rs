@@ -2,7 +2,7 @@
 //! group with a boundary, a deploy role, a break-glass admin role, Lambda and CodeBuild service roles, an
 //! MFA-guarded auditor role, a CI user, a user with no usage, and one principal the snapshot does not declare).
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::panic, clippy::unwrap_used)]
 
 use pare_graph::report::PrincipalAnalysis;
 use pare_graph::{Decision, Edge, Node, PermissionGraph, PrincipalKind};

@@ -3,7 +3,7 @@
 //! attack simulation's admin and auditor users and Stratus Red Team roles, and the OTRF CloudGoat user and
 //! EC2 role). The other principals of the logs are not declared.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::panic, clippy::unwrap_used)]
 
 use pare_graph::report::Analysis;
 use pare_graph::PermissionGraph;

@@ -2,7 +2,7 @@
 //! `CODE--variant.json` must produce a finding with that code; a `clean--*.json` file must produce none. All
 //! findings are snapshotted.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::panic, clippy::unwrap_used)]
 use pare_load::lint::{lint_sources, Code, Severity};
 use std::fmt::Write;
 

@@ -1,7 +1,7 @@
 //! Loads every fixture under `fixtures/policies` (one case per file or directory) and snapshots the
 //! resulting `pare.policies/v1` JSON.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::panic, clippy::unwrap_used)]
 use pare_load::snapshot::{Snapshot, SourceKind};
 use pare_load::{load_auth_details_value, load_sources, LoadOptions};
 use std::path::Path;

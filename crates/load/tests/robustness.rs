@@ -1,7 +1,7 @@
 //! Loading and linting never panic, whatever the bytes: arbitrary input, and every fixture truncated or with a
 //! byte changed anywhere.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::panic, clippy::unwrap_used)]
 use pare_load::lint::lint_snapshot;
 use pare_load::{load_bytes, LoadOptions};
 use proptest::prelude::*;

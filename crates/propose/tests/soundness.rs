@@ -5,7 +5,7 @@
 //! `pare_policy`'s evaluator, at every strictness. Tightness: the catalog expansion of every `Action` entry
 //! of a proposal is made of observed actions only.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::panic, clippy::unwrap_used)]
 
 mod common;
 

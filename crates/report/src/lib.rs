@@ -82,7 +82,7 @@ pub fn build(inputs: &Inputs<'_>) -> Report {
         )
     });
     let mut principals: Vec<PrincipalReport> = match &analysis {
-        Some(a) => a.principals.iter().map(|p| from_analysis(p)).collect(),
+        Some(a) => a.principals.iter().map(from_analysis).collect(),
         None => usage.principals.iter().map(from_usage).collect(),
     };
     if let Some(props) = &proposals {
@@ -197,7 +197,7 @@ fn provenance(inputs: &Inputs<'_>, principals: &[PrincipalReport], frameworks: &
                 .iter()
                 .map(|x| PolicySource {
                     path: x.path.clone(),
-                    kind: serde_json::to_value(&x.kind)
+                    kind: serde_json::to_value(x.kind)
                         .ok()
                         .and_then(|v| v.as_str().map(str::to_string))
                         .unwrap_or_default(),
