@@ -8,5 +8,5 @@ if command -v sccache >/dev/null 2>&1 && [ -z "${RUSTC_WRAPPER:-}" ]; then expor
 export PARE_REQUIRE_EMULATOR=1 PARE_REQUIRE_BROWSER=1 PARE_REQUIRE_TMUX=1
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo test --workspace --locked
 bash scripts/fuzz-build.sh
+cargo test --workspace --locked
