@@ -1,18 +1,27 @@
-# pare proposal for arn:aws:iam::111122223333:role/reports-batch (strictness balanced): 1073 characters of 6144 (managed)
-# declared policies allowed 1126 actions; this allows 8 (1118 removed, 4 with narrower resources)
+# pare proposal for arn:aws:iam::111122223333:role/reports-batch (strictness balanced): 1179 characters of 6144 (managed)
+# declared policies allowed 1126 actions; this allows 8 (1118 removed, 5 with narrower resources)
 data "aws_iam_policy_document" "reports_batch" {
-  # observed: ec2:CreateTags, ec2:DescribeInstances, ec2:TerminateInstances (14 successful calls)
-  # events: 2e2d65f1-d98a-4d28-aeed-40b2511ce52d, f16bfe8b-1696-49de-a107-aed4b4f83718, 145fc81d-4696-4c7d-be8a-40d69ec2fc1d, 1f4bade7-562e-4ed9-85a7-9972ed9eed2b, 9bd818a9-818e-4337-a338-e625fa91d2a3
-  # *: no resource ARN was recorded for some calls of `ec2:CreateTags`, so `*` is the only sound choice; the catalog lists no resource types for `ec2:DescribeInstances`: it only supports `"Resource": "*"`; no resource ARN was recorded for some calls of `ec2:TerminateInstances`, so `*` is the only sound choice (from 0 ARNs)
+  # observed: ec2:CreateTags, ec2:DescribeInstances (11 successful calls)
+  # events: 2e2d65f1-d98a-4d28-aeed-40b2511ce52d, f16bfe8b-1696-49de-a107-aed4b4f83718, 145fc81d-4696-4c7d-be8a-40d69ec2fc1d, 1f4bade7-562e-4ed9-85a7-9972ed9eed2b
+  # *: no resource ARN was recorded for some calls of `ec2:CreateTags`, so `*` is the only sound choice; the catalog lists no resource types for `ec2:DescribeInstances`: it only supports `"Resource": "*"` (from 0 ARNs)
   statement {
-    sid    = "Ec2ListWriteTaggingAnyResource"
+    sid    = "Ec2ListTaggingAnyResource"
     effect = "Allow"
     actions = [
       "ec2:CreateTags",
       "ec2:DescribeInstances",
-      "ec2:TerminateInstances",
     ]
     resources = ["*"]
+  }
+
+  # observed: ec2:TerminateInstances (3 successful calls)
+  # events: 9bd818a9-818e-4337-a338-e625fa91d2a3, 9e5f096f-d1ab-48b1-b9a3-29bb345c5d46
+  # arn:aws:ec2:eu-west-1:111122223333:instance/i-*: InstanceId: hex ids varied (3 values) → `i-*`; the rest is the same in every call (from 3 ARNs)
+  statement {
+    sid       = "Ec2WriteI"
+    effect    = "Allow"
+    actions   = ["ec2:TerminateInstances"]
+    resources = ["arn:aws:ec2:eu-west-1:111122223333:instance/i-*"]
   }
 
   # observed: ec2:RunInstances (3 successful calls)
