@@ -60,7 +60,7 @@ wait_for "role/reports-batch"
 key s            # sort by unused fraction
 wait_for "sort: unused fraction"
 key / r e p o r t s - b a t c h Enter
-wait_for "filter \`reports-batch\`"
+wait_for "filter \`reports-"   # the header is cut at the pane width; the list below shows the filtered row
 key Enter        # open the principal
 wait_for "granted 1126"
 wait_for "used/granted by level"
@@ -70,7 +70,7 @@ key Enter        # drill into the first used action
 wait_for "allowed by"
 wait_for "sample events"
 key Enter        # its first sample event, read from the logs
-wait_for '"eventID"' 30
+wait_for '"eventVersion"' 30
 key Escape Escape  # back to the principal
 wait_for "showing used"
 key p            # the proposal beside the current policy
