@@ -484,6 +484,14 @@ impl Catalog {
         self.mapper().method_count()
     }
 
+    /// Whether any AWS API call needs `action` (case-insensitive), according to the embedded API map: some SDK
+    /// method maps to it, or the service's SDK has a method of the same name. `false` for permission-only actions
+    /// that no SDK call names — console-only (`aws-portal:ViewBilling`), data-plane (`execute-api:Invoke`) and
+    /// session permissions (`ssmmessages:CreateControlChannel`): CloudTrail has no management event of their own.
+    pub fn has_api_method(&self, action: &str) -> bool {
+        self.mapper().has_method_for(action)
+    }
+
     /// Where the embedded data came from, with the sha256 of each file.
     pub fn source(&self) -> &CatalogSource {
         &self.source

@@ -33,6 +33,8 @@ pub(crate) struct Mapper {
     permissionless: HashSet<String>,
     /// eventSource host → IAM prefix.
     event_sources: HashMap<String, String>,
+    /// Every IAM action some SDK method maps to, lower-cased (`"s3:getobject"`).
+    mapped_actions: HashSet<String>,
     plans: RwLock<HashMap<String, Arc<Plan>, FxBuild>>,
 }
 
@@ -227,7 +229,14 @@ impl Mapper {
                     let p = squash(prefix);
                     list.sort_by_key(|sdk| squash(sdk) != p);
                 }
+                let mapped_actions = raw
+                    .sdk_method_iam_mappings
+                    .values()
+                    .flatten()
+                    .map(|e| e.action.to_ascii_lowercase())
+                    .collect();
                 let mapper = Mapper {
+                    mapped_actions,
                     sdk_for_prefix,
                     methods: raw.sdk_method_iam_mappings,
                     methods_ci,
@@ -265,6 +274,24 @@ impl Mapper {
     /// The number of SDK methods in the map.
     pub(crate) fn method_count(&self) -> usize {
         self.methods.len()
+    }
+
+    /// Whether some SDK method needs `action` (`prefix:Name`): the map lists it as a method's action, or one of
+    /// the prefix's SDK services has a method of the action's name (the catalog's same-name rule).
+    pub(crate) fn has_method_for(&self, action: &str) -> bool {
+        let lower = action.to_ascii_lowercase();
+        if self.mapped_actions.contains(&lower) {
+            return true;
+        }
+        let Some((prefix, name)) = lower.split_once(':') else {
+            return false;
+        };
+        self.sdk_for_prefix.get(prefix).is_some_and(|sdks| {
+            sdks.iter().any(|sdk| {
+                self.methods_ci
+                    .contains_key(&format!("{}.{name}", sdk.to_ascii_lowercase()))
+            })
+        })
     }
 }
 

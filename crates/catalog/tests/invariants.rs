@@ -176,3 +176,44 @@ fn suggestions_for_misspelt_actions() {
     );
     assert_eq!(cat.suggest("zzzz:qqqqqq"), None);
 }
+
+#[test]
+fn actions_without_api_method_are_the_permission_only_ones() {
+    let cat = catalog();
+    // Calls every SDK has, by the map or by name.
+    for action in [
+        "s3:GetObject",
+        "s3:ListBucket",
+        "lambda:InvokeFunction",
+        "iam:PassRole",
+        "kms:Decrypt",
+    ] {
+        assert!(cat.has_api_method(action), "{action} has an API call");
+        assert!(
+            cat.has_api_method(&action.to_ascii_lowercase()),
+            "{action}, lower-case"
+        );
+    }
+    let without: Vec<&str> = cat
+        .expand("*")
+        .into_iter()
+        .filter(|a| !cat.has_api_method(a.full_name))
+        .map(|a| a.full_name)
+        .collect();
+    // Console-only, data-plane and session permissions that no SDK call names.
+    for action in [
+        "aws-portal:ViewBilling",
+        "execute-api:Invoke",
+        "cloudshell:CreateSession",
+        "ec2-instance-connect:OpenTunnel",
+        "ssmmessages:CreateControlChannel",
+    ] {
+        assert!(!cat.has_api_method(action), "{action} has no API call");
+        assert!(without.contains(&action), "{action} in the expansion's list");
+    }
+    assert!(
+        !without.is_empty() && without.len() < cat.action_count() / 3,
+        "{}",
+        without.len()
+    );
+}
