@@ -20,7 +20,7 @@ use ratatui::Terminal;
 use std::collections::BTreeMap;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{channel, Sender};
+use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -84,6 +84,7 @@ pub fn run(options: Options) -> Result<(), TuiError> {
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     terminal.clear()?;
     let (tx, rx) = channel::<Action>();
+    let (priority_tx, priority_rx) = channel::<Vec<usize>>();
     let mut state = State::new(options.color);
     let size = terminal.size()?;
     update(&mut state, Action::Resize(size.width, size.height));
@@ -91,12 +92,16 @@ pub fn run(options: Options) -> Result<(), TuiError> {
     {
         let tx = tx.clone();
         let options = options.clone();
-        std::thread::spawn(move || {
-            let action = match load(&options, &tx) {
-                Ok(data) => Action::Loaded(Arc::new(data)),
-                Err(e) => Action::LoadFailed(e),
-            };
-            let _ = tx.send(action);
+        std::thread::spawn(move || match load(&options, &tx) {
+            Ok(data) => {
+                let data = Arc::new(data);
+                if tx.send(Action::Loaded(data.clone())).is_ok() {
+                    analyze(&data, &priority_rx, &tx);
+                }
+            }
+            Err(e) => {
+                let _ = tx.send(Action::LoadFailed(e));
+            }
         });
     }
     let mut dirty = true;
@@ -117,7 +122,12 @@ pub fn run(options: Options) -> Result<(), TuiError> {
             dirty = true;
         }
         for effect in std::mem::take(&mut state.effects) {
-            run_effect(&state, effect, &tx);
+            if let Effect::Analyze(first) = effect {
+                // The worker may have finished already: nothing is left to reorder then.
+                let _ = priority_tx.send(first);
+            } else {
+                run_effect(&state, effect, &tx);
+            }
         }
     }
     drop(terminal);
@@ -128,7 +138,34 @@ pub fn run(options: Options) -> Result<(), TuiError> {
     }
 }
 
-/// Reads, replays and analyses the inputs, reporting progress.
+/// The analysis worker: analyses every principal of `data` with one permission graph, the ones last asked
+/// for on `priority` first (each request replaces the previous one; see [`Effect::Analyze`]), then the rest
+/// in list order, sending each result as an [`Action::Analysed`]. Returns when all are done or the UI is gone.
+pub fn analyze(data: &Data, priority: &Receiver<Vec<usize>>, tx: &Sender<Action>) {
+    let n = data.principals.len();
+    let mut done = vec![false; n];
+    let mut first: Vec<usize> = Vec::new();
+    let mut next = 0;
+    data.analyze_each(
+        || {
+            // The latest request wins (a closed channel just means no more requests).
+            while let Ok(list) = priority.try_recv() {
+                first = list;
+            }
+            let pick = first.iter().copied().find(|&i| i < n && !done[i]).or_else(|| {
+                while next < n && done[next] {
+                    next += 1;
+                }
+                (next < n).then_some(next)
+            })?;
+            done[pick] = true;
+            Some(pick)
+        },
+        |index, slot| tx.send(Action::Analysed { index, slot }).is_ok(),
+    );
+}
+
+/// Reads and replays the inputs and builds the principals list (no analysis), reporting progress.
 pub fn load(options: &Options, tx: &Sender<Action>) -> Result<Data, String> {
     let stage = |stage: &str| {
         let _ = tx.send(Action::Progress(LoadProgress {
@@ -178,7 +215,7 @@ pub fn load(options: &Options, tx: &Sender<Action>) -> Result<Data, String> {
         };
         Some(pare_load::load_sources(&options.policies, &load).map_err(|e| e.to_string())?)
     };
-    stage("analysing…");
+    stage("listing the principals…");
     Ok(Data::new(usage, snapshot, options.logs.clone()))
 }
 
@@ -209,6 +246,8 @@ fn run_effect(state: &State, effect: Effect, tx: &Sender<Action>) {
                 let _ = tx.send(Action::EventLoaded { id, result });
             });
         }
+        // Forwarded to the analysis worker by the event loop.
+        Effect::Analyze(_) => {}
     }
 }
 

@@ -1,17 +1,44 @@
-//! What the screens show: the analysis (`pare.analysis/v1`, from `pare_graph`), the usage summary and the
-//! policy snapshot it was computed from, and the rows derived from them. No analysis of its own.
+//! What the screens show: the principals list built straight from the usage summary and the policy snapshot
+//! (cheap: no analysis), the per-principal analyses (`pare.analysis/v1` entries from `pare_graph`) as they
+//! arrive, and the rows derived from them. No analysis of its own.
 
-use pare_graph::report::{Analysis, PrincipalAnalysis, StatementRef};
+use pare_graph::report::{PrincipalAnalysis, StatementRef};
 use pare_graph::PermissionGraph;
-use pare_load::snapshot::Snapshot;
+use pare_load::snapshot::{PrincipalKind, Snapshot};
 use pare_trail::usage::{ActionUsage, UsageSummary};
 use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What the principals list shows of one principal before (and without) its analysis: read straight from
+/// the usage summary and the snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrincipalInfo {
+    /// Its ARN (or the usage summary's identifier for principals that are not IAM ARNs).
+    pub arn: String,
+    /// `user`, `role` or `undeclared` (as in `pare.analysis/v1`).
+    pub kind: &'static str,
+    /// In the snapshot.
+    pub declared: bool,
+    /// In the usage summary.
+    pub observed: bool,
+    /// The usage summary's principal type (`IAMUser`, `AssumedRole`, …) when observed.
+    pub usage_type: Option<String>,
+    /// Calls recorded (every action, failed calls included).
+    pub calls: u64,
+    /// Distinct actions used.
+    pub actions: usize,
+    /// Latest call (RFC 3339), empty when none.
+    pub last_seen: String,
+    /// Identity policies declared for it: inline, attached, and those of its groups.
+    pub policies: usize,
+}
 
 /// Everything loaded, shared read-only between the UI and the workers.
 #[derive(Debug)]
 pub struct Data {
-    /// The analysis shown.
-    pub analysis: Analysis,
+    /// Every user, role and observed principal, sorted by ARN: the principals `pare_graph` analyses, in
+    /// the order of `pare.analysis/v1`. Indices into this list name principals everywhere in the state.
+    pub principals: Vec<PrincipalInfo>,
     /// The usage summary (empty when opened with a snapshot only).
     pub usage: UsageSummary,
     /// The policy snapshot, when one was given.
@@ -20,17 +47,88 @@ pub struct Data {
     pub logs: Vec<String>,
 }
 
+/// The analysis of one principal, as far as it has got.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Slot {
+    /// Not analysed yet (queued on the analysis worker).
+    Pending,
+    /// Analysed.
+    Ready(Box<PrincipalAnalysis>),
+    /// The analysis could not be made, and why.
+    Failed(String),
+}
+
+impl Slot {
+    /// The analysis, when it has arrived.
+    pub fn ready(&self) -> Option<&PrincipalAnalysis> {
+        match self {
+            Slot::Ready(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Whether it is still awaited.
+    pub fn is_pending(&self) -> bool {
+        matches!(self, Slot::Pending)
+    }
+}
+
 impl Data {
-    /// Analyses `usage` against `snapshot` (an empty snapshot when none).
+    /// Joins `usage` and `snapshot` into the principals list; cheap (one pass over each, no analysis).
     pub fn new(usage: UsageSummary, snapshot: Option<Snapshot>, logs: Vec<String>) -> Data {
-        let empty = Snapshot::default();
-        let analysis = PermissionGraph::build(snapshot.as_ref().unwrap_or(&empty), &usage).analyze();
+        let principals = principal_list(&usage, snapshot.as_ref());
         Data {
-            analysis,
+            principals,
             usage,
             snapshot,
             logs,
         }
+    }
+
+    /// The index of a principal in [`Data::principals`].
+    pub fn index_of(&self, arn: &str) -> Option<usize> {
+        self.principals.binary_search_by(|p| p.arn.as_str().cmp(arn)).ok()
+    }
+
+    /// Analyses the principals at `indices`, in that order, with one permission graph (built first), and
+    /// hands each result to `sink` as soon as it is made; stops early when `sink` returns `false`. The
+    /// analysis worker of the TUI and the synchronous [`Data::analyze_all`] both go through here.
+    pub fn analyze_each(
+        &self,
+        mut next: impl FnMut() -> Option<usize>,
+        mut sink: impl FnMut(usize, Slot) -> bool,
+    ) {
+        let empty = Snapshot::default();
+        let graph = PermissionGraph::build(self.snapshot.as_ref().unwrap_or(&empty), &self.usage);
+        while let Some(i) = next() {
+            let Some(info) = self.principals.get(i) else {
+                continue;
+            };
+            let slot = match graph.analyze_principal(&info.arn) {
+                Some(p) => Slot::Ready(Box::new(p)),
+                None => Slot::Failed(format!(
+                    "the permission graph does not know `{}`",
+                    crate::sanitize::sanitize(&info.arn)
+                )),
+            };
+            if !sink(i, slot) {
+                return;
+            }
+        }
+    }
+
+    /// Every principal's analysis, in list order (synchronously, on this thread).
+    pub fn analyze_all(&self) -> Vec<Slot> {
+        let mut out = vec![Slot::Pending; self.principals.len()];
+        let mut todo = 0..self.principals.len();
+        self.analyze_each(
+            || todo.next(),
+            |i, slot| {
+                out[i] = slot;
+                true
+            },
+        );
+        out
     }
 
     /// The usage of one action by one principal.
@@ -80,6 +178,69 @@ impl Data {
         doc.insert("Statement".to_string(), Value::Array(statements));
         Some(Value::Object(doc))
     }
+}
+
+/// The principals `pare_graph` analyses (declared users and roles, and every observed principal that is not
+/// a declared group), with what the usage summary and the snapshot say of each, sorted by ARN.
+pub fn principal_list(usage: &UsageSummary, snapshot: Option<&Snapshot>) -> Vec<PrincipalInfo> {
+    let mut out: BTreeMap<&str, PrincipalInfo> = BTreeMap::new();
+    let mut groups: BTreeMap<&str, usize> = BTreeMap::new();
+    if let Some(s) = snapshot {
+        for p in s.principals.iter().filter(|p| p.kind == PrincipalKind::Group) {
+            groups.insert(&p.arn, p.inline.len() + p.attached.len());
+        }
+        for p in &s.principals {
+            let kind = match p.kind {
+                PrincipalKind::User => "user",
+                PrincipalKind::Role => "role",
+                PrincipalKind::Group => continue,
+            };
+            let via_groups: usize = p
+                .groups
+                .iter()
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .filter_map(|g| groups.get(g.as_str()))
+                .sum();
+            out.entry(&p.arn).or_insert(PrincipalInfo {
+                arn: p.arn.clone(),
+                kind,
+                declared: true,
+                observed: false,
+                usage_type: None,
+                calls: 0,
+                actions: 0,
+                last_seen: String::new(),
+                policies: p.inline.len() + p.attached.len() + via_groups,
+            });
+        }
+    }
+    for u in &usage.principals {
+        if groups.contains_key(u.arn.as_str()) {
+            continue;
+        }
+        let info = out.entry(&u.arn).or_insert_with(|| PrincipalInfo {
+            arn: u.arn.clone(),
+            kind: "undeclared",
+            declared: false,
+            observed: false,
+            usage_type: None,
+            calls: 0,
+            actions: 0,
+            last_seen: String::new(),
+            policies: 0,
+        });
+        info.observed = true;
+        info.usage_type = Some(format!("{:?}", u.r#type));
+        info.calls += u.actions.iter().map(|a| a.count).sum::<u64>();
+        info.actions += u.actions.len();
+        if let Some(last) = u.actions.iter().map(|a| a.last_seen.as_str()).max() {
+            if last > info.last_seen.as_str() {
+                info.last_seen = last.to_string();
+            }
+        }
+    }
+    out.into_values().collect()
 }
 
 /// What a principal's action row is.
@@ -228,11 +389,6 @@ pub fn risk(p: &PrincipalAnalysis) -> u32 {
     }
 }
 
-/// Calls the principal made (all actions).
-pub fn activity(p: &PrincipalAnalysis) -> u64 {
-    p.used.iter().map(|u| u.count).sum::<u64>() + p.missing.iter().map(|m| m.count).sum::<u64>()
-}
-
 /// A statement as `policy#sid` (or `policy#index`), with its attachment.
 pub fn statement_label(s: &StatementRef) -> String {
     let id = s.sid.clone().unwrap_or_else(|| s.index.to_string());
@@ -247,18 +403,26 @@ pub fn statement_label(s: &StatementRef) -> String {
     )
 }
 
-/// One assume edge of the graph: the principal (index into `analysis.principals`) and its link (index into
+/// The analyses that have arrived, with their indices.
+pub fn ready(slots: &[Slot]) -> impl Iterator<Item = (usize, &PrincipalAnalysis)> {
+    slots
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.ready().map(|p| (i, p)))
+}
+
+/// One assume edge of the graph: the principal (index into [`Data::principals`]) and its link (index into
 /// its `assumes`).
 pub type EdgeRef = (usize, usize);
 
 /// One escalation path: the principal and the path's index in its `escalation`.
 pub type PathRef = (usize, usize);
 
-/// Every assume edge, in principal then role order.
-pub fn graph_edges(a: &Analysis, query: &str) -> Vec<EdgeRef> {
+/// Every assume edge of the principals analysed so far, in principal then role order.
+pub fn graph_edges(slots: &[Slot], query: &str) -> Vec<EdgeRef> {
     let q = query.to_lowercase();
     let mut out = Vec::new();
-    for (i, p) in a.principals.iter().enumerate() {
+    for (i, p) in ready(slots) {
         for (j, link) in p.assumes.iter().enumerate() {
             if q.is_empty() || p.arn.to_lowercase().contains(&q) || link.role.to_lowercase().contains(&q) {
                 out.push((i, j));
@@ -268,11 +432,11 @@ pub fn graph_edges(a: &Analysis, query: &str) -> Vec<EdgeRef> {
     out
 }
 
-/// Every escalation path, in principal order, shortest first.
-pub fn graph_paths(a: &Analysis, query: &str) -> Vec<PathRef> {
+/// Every escalation path of the principals analysed so far, in principal order, shortest first.
+pub fn graph_paths(slots: &[Slot], query: &str) -> Vec<PathRef> {
     let q = query.to_lowercase();
     let mut out = Vec::new();
-    for (i, p) in a.principals.iter().enumerate() {
+    for (i, p) in ready(slots) {
         for (j, path) in p.escalation.iter().enumerate() {
             let hit = q.is_empty()
                 || p.arn.to_lowercase().contains(&q)

@@ -1,6 +1,6 @@
 //! The one [`State`] of the application, with enums for what is shown ([`Screen`], [`Mode`], [`Pane`]).
 
-use crate::data::{ActionRow, Data};
+use crate::data::{ActionRow, Data, PrincipalInfo, Slot};
 use crate::diff::DiffLine;
 use pare_propose::{Format, Strictness};
 use std::sync::Arc;
@@ -230,6 +230,9 @@ pub enum Effect {
         /// The event id.
         id: String,
     },
+    /// Analyse these principals (indices into [`Data::principals`]) first, in this order, then the rest;
+    /// replaces the previous request.
+    Analyze(Vec<usize>),
 }
 
 /// The whole state of the application.
@@ -261,11 +264,17 @@ pub struct State {
     pub diff_query: String,
     /// Text being typed (search or path).
     pub input: String,
-    /// Indices into `analysis.principals`, sorted and filtered.
+    /// Each principal's analysis (parallel to [`Data::principals`]), filled as results arrive.
+    pub analyses: Vec<Slot>,
+    /// How many analyses have arrived (ready or failed).
+    pub analysed: usize,
+    /// The principals last asked to be analysed first (see [`Effect::Analyze`]).
+    pub requested: Vec<usize>,
+    /// Indices into [`Data::principals`], sorted and filtered.
     pub principal_order: Vec<usize>,
     /// Cursor over the principals list.
     pub principals_cursor: Cursor,
-    /// The principal shown (index into `analysis.principals`).
+    /// The principal shown (index into [`Data::principals`]).
     pub principal: Option<usize>,
     /// The action categories listed.
     pub filter: Filter,
@@ -326,6 +335,9 @@ impl State {
             graph_query: String::new(),
             diff_query: String::new(),
             input: String::new(),
+            analyses: Vec::new(),
+            analysed: 0,
+            requested: Vec::new(),
             principal_order: Vec::new(),
             principals_cursor: Cursor::default(),
             principal: None,
@@ -352,16 +364,35 @@ impl State {
         }
     }
 
-    /// A state showing `data`.
+    /// A state showing `data`, every analysis still pending.
     pub fn with_data(data: Arc<Data>, color: bool) -> State {
         let mut s = State::new(color);
         crate::update::update(&mut s, crate::update::Action::Loaded(data));
         s
     }
 
-    /// The principal shown.
+    /// A state showing `data` with every principal analysed (synchronously, on this thread).
+    pub fn with_analysis(data: Arc<Data>, color: bool) -> State {
+        let mut s = State::with_data(data.clone(), color);
+        for (index, slot) in data.analyze_all().into_iter().enumerate() {
+            crate::update::update(&mut s, crate::update::Action::Analysed { index, slot });
+        }
+        s.effects.clear();
+        s
+    }
+
+    /// The principal shown, from the principals list.
+    pub fn current_info(&self) -> Option<&PrincipalInfo> {
+        self.data.as_ref()?.principals.get(self.principal?)
+    }
+
+    /// The analysis of the principal shown, once it has arrived.
     pub fn current_principal(&self) -> Option<&pare_graph::report::PrincipalAnalysis> {
-        let data = self.data.as_ref()?;
-        data.analysis.principals.get(self.principal?)
+        self.analyses.get(self.principal?)?.ready()
+    }
+
+    /// The analysis of principal `i`, once it has arrived.
+    pub fn analysis(&self, i: usize) -> Option<&pare_graph::report::PrincipalAnalysis> {
+        self.analyses.get(i)?.ready()
     }
 }

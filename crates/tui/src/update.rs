@@ -1,11 +1,11 @@
 //! [`Action`]s and the pure [`update`] function: every change of [`State`] goes through it, and it does no
 //! I/O (work for the runtime is queued in [`State::effects`]).
 
-use crate::data::{self, Category, Data};
+use crate::data::{self, Category, Data, Slot};
 use crate::diff::{Change, DiffLine};
 use crate::state::{
-    Cursor, Effect, EventView, Filter, LoadProgress, Mode, Pane, ProposalResult, ProposalView, Screen, Sort,
-    State,
+    first_visible, Cursor, Effect, EventView, Filter, LoadProgress, Mode, Pane, ProposalResult, ProposalView,
+    Screen, Sort, State,
 };
 use pare_propose::{Format, Strictness};
 use std::cmp::Ordering;
@@ -16,8 +16,15 @@ use std::sync::Arc;
 pub enum Action {
     /// Loading progressed.
     Progress(LoadProgress),
-    /// Loading finished.
+    /// Loading finished: the principals list can be shown (their analyses follow as [`Action::Analysed`]).
     Loaded(Arc<Data>),
+    /// The analysis of one principal arrived from the analysis worker.
+    Analysed {
+        /// Its index in [`Data::principals`].
+        index: usize,
+        /// The analysis, or why there is none.
+        slot: Slot,
+    },
     /// Loading failed.
     LoadFailed(String),
     /// Move the selection (or scroll) by this many rows.
@@ -93,19 +100,32 @@ pub fn update(state: &mut State, action: Action) {
     // A status message stays until the user does something.
     if !matches!(
         action,
-        Action::Progress(_) | Action::Written(_) | Action::Resize(..) | Action::ProposalReady(_)
+        Action::Progress(_)
+            | Action::Written(_)
+            | Action::Resize(..)
+            | Action::ProposalReady(_)
+            | Action::Analysed { .. }
     ) {
         state.status = None;
     }
+    apply(state, action);
+    prioritize(state);
+}
+
+fn apply(state: &mut State, action: Action) {
     match action {
         Action::Progress(p) => state.progress = p,
         Action::Loaded(data) => {
+            state.analyses = vec![Slot::Pending; data.principals.len()];
+            state.analysed = 0;
+            state.requested.clear();
             state.data = Some(data);
             state.screen = Screen::Principals;
             state.back.clear();
             state.error = None;
             refresh_principals(state);
         }
+        Action::Analysed { index, slot } => analysed(state, index, slot),
         Action::LoadFailed(e) => {
             state.error = Some(e);
             state.screen = Screen::Failed;
@@ -269,6 +289,58 @@ pub fn update(state: &mut State, action: Action) {
     }
 }
 
+/// Stores an arriving analysis; re-sorts the list when it is sorted by a column the analysis fills (keeping
+/// the selected principal selected), and fills the principal's view when it is the one shown.
+fn analysed(state: &mut State, index: usize, slot: Slot) {
+    let Some(current) = state.analyses.get_mut(index) else {
+        return;
+    };
+    if current.is_pending() {
+        state.analysed += 1;
+    }
+    *current = slot;
+    if matches!(state.sort, Sort::Unused | Sort::Risk) {
+        resort(state);
+    }
+    if state.principal == Some(index) && state.all_rows.is_empty() {
+        fill_rows(state, index);
+        refresh_rows(state);
+    }
+}
+
+/// Asks the runtime to analyse first what the user is looking at: the principal shown, the selected row,
+/// then the rest of the visible page (only when that changed and is still pending).
+fn prioritize(state: &mut State) {
+    if state.data.is_none() {
+        return;
+    }
+    let pending = |s: &State, i: usize| s.analyses.get(i).is_some_and(Slot::is_pending);
+    let mut wanted: Vec<usize> = Vec::new();
+    if matches!(
+        state.screen,
+        Screen::Principal | Screen::Action | Screen::Proposal
+    ) {
+        wanted.extend(state.principal);
+    }
+    let page = state.page.max(1);
+    let selected = state.principals_cursor.selected;
+    wanted.extend(state.principal_order.get(selected).copied());
+    let from = first_visible(selected, page);
+    wanted.extend(state.principal_order.iter().skip(from).take(page).copied());
+    let mut seen = std::collections::BTreeSet::new();
+    wanted.retain(|&i| pending(state, i) && seen.insert(i));
+    let still: Vec<usize> = state
+        .requested
+        .iter()
+        .copied()
+        .filter(|&i| pending(state, i))
+        .collect();
+    if wanted != still && !wanted.is_empty() {
+        state.requested = wanted.clone();
+        state.effects.push(Effect::Analyze(wanted));
+    }
+}
+
 fn searchable(screen: Screen) -> bool {
     matches!(
         screen,
@@ -343,38 +415,58 @@ fn toggle_pane(state: &mut State) {
     };
 }
 
-/// Recomputes the principals list's order after a change of data, sort or query.
+/// Recomputes the principals list's order after a change of data, sort or query, selecting the first row.
 pub fn refresh_principals(state: &mut State) {
-    let Some(data) = state.data.clone() else {
-        return;
+    state.principal_order = sorted_order(state);
+    state.principals_cursor = Cursor::default();
+}
+
+/// Re-sorts the principals list (analyses arrived) keeping the selected principal selected.
+fn resort(state: &mut State) {
+    let selected = state
+        .principal_order
+        .get(state.principals_cursor.selected)
+        .copied();
+    state.principal_order = sorted_order(state);
+    if let Some(at) = selected.and_then(|i| state.principal_order.iter().position(|&j| j == i)) {
+        state.principals_cursor.selected = at;
+    }
+}
+
+/// Descending by a key, rows whose key is not known yet (analysis pending or failed) last, then by ARN.
+fn desc_known<T: PartialOrd>(a: Option<T>, b: Option<T>) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => b.partial_cmp(&a).unwrap_or(Ordering::Equal),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+/// The principals (indices into [`Data::principals`]) matching the query, in the current sort order.
+fn sorted_order(state: &State) -> Vec<usize> {
+    let Some(data) = state.data.as_ref() else {
+        return Vec::new();
     };
     let q = state.principal_query.to_lowercase();
-    let ps = &data.analysis.principals;
+    let ps = &data.principals;
     let mut order: Vec<usize> = (0..ps.len())
         .filter(|&i| q.is_empty() || ps[i].arn.to_lowercase().contains(&q) || ps[i].kind.contains(&q))
         .collect();
     let by_name = |a: &usize, b: &usize| ps[*a].arn.cmp(&ps[*b].arn);
+    let a = |i: usize| state.analysis(i);
     match state.sort {
         Sort::Name => order.sort_by(by_name),
-        Sort::Unused => order.sort_by(|a, b| {
-            data::unused_fraction(&ps[*b])
-                .partial_cmp(&data::unused_fraction(&ps[*a]))
-                .unwrap_or(Ordering::Equal)
-                .then_with(|| by_name(a, b))
+        Sort::Unused => order.sort_by(|x, y| {
+            desc_known(a(*x).map(data::unused_fraction), a(*y).map(data::unused_fraction))
+                .then_with(|| by_name(x, y))
         }),
-        Sort::Risk => order.sort_by(|a, b| {
-            data::risk(&ps[*b])
-                .cmp(&data::risk(&ps[*a]))
-                .then_with(|| by_name(a, b))
+        Sort::Risk => order.sort_by(|x, y| {
+            desc_known(a(*x).map(data::risk), a(*y).map(data::risk)).then_with(|| by_name(x, y))
         }),
-        Sort::Activity => order.sort_by(|a, b| {
-            data::activity(&ps[*b])
-                .cmp(&data::activity(&ps[*a]))
-                .then_with(|| by_name(a, b))
-        }),
+        Sort::Activity => order.sort_by(|x, y| ps[*y].calls.cmp(&ps[*x].calls).then_with(|| by_name(x, y))),
     }
-    state.principal_order = order;
-    state.principals_cursor = Cursor::default();
+    order
 }
 
 /// Recomputes the rows of the principal shown after a change of principal, filter or query.
@@ -432,15 +524,14 @@ fn open(state: &mut State) {
             }
         }
         Screen::Graph => {
-            let a = &data.analysis;
             let target = match state.pane {
-                Pane::First => data::graph_edges(a, &state.graph_query)
+                Pane::First => data::graph_edges(&state.analyses, &state.graph_query)
                     .get(state.edges_cursor.selected)
-                    .map(|&(i, j)| {
-                        let role = &a.principals[i].assumes[j].role;
-                        a.principals.iter().position(|p| &p.arn == role).unwrap_or(i)
+                    .and_then(|&(i, j)| {
+                        let role = &state.analysis(i)?.assumes.get(j)?.role;
+                        Some(data.index_of(role).unwrap_or(i))
                     }),
-                Pane::Second => data::graph_paths(a, &state.graph_query)
+                Pane::Second => data::graph_paths(&state.analyses, &state.graph_query)
                     .get(state.paths_cursor.selected)
                     .map(|&(i, _)| i),
             };
@@ -453,11 +544,11 @@ fn open(state: &mut State) {
 }
 
 fn open_principal(state: &mut State, data: &Data, i: usize) {
-    let Some(p) = data.analysis.principals.get(i) else {
+    if i >= data.principals.len() {
         return;
-    };
+    }
     state.principal = Some(i);
-    state.all_rows = data::action_rows(p, &data.usage);
+    fill_rows(state, i);
     state.action_query.clear();
     state.filter = Filter::All;
     refresh_rows(state);
@@ -466,9 +557,17 @@ fn open_principal(state: &mut State, data: &Data, i: usize) {
     push(state, Screen::Principal);
 }
 
+/// The rows of principal `i` (none until its analysis has arrived).
+fn fill_rows(state: &mut State, i: usize) {
+    state.all_rows = match (&state.data, state.analysis(i)) {
+        (Some(data), Some(p)) => data::action_rows(p, &data.usage),
+        _ => Vec::new(),
+    };
+}
+
 /// The sample event ids of the action drilled into.
 pub fn sample_ids(state: &State) -> Vec<String> {
-    let (Some(data), Some(p), Some(row)) = (&state.data, state.current_principal(), &state.action) else {
+    let (Some(data), Some(p), Some(row)) = (&state.data, state.current_info(), &state.action) else {
         return Vec::new();
     };
     if row.category == Category::Unused || row.category == Category::Unobservable {
@@ -480,7 +579,7 @@ pub fn sample_ids(state: &State) -> Vec<String> {
 }
 
 fn request_proposal(state: &mut State) {
-    let Some(p) = state.current_principal() else {
+    let Some(p) = state.current_info() else {
         return;
     };
     let principal = p.arn.clone();
@@ -539,9 +638,9 @@ fn move_by(state: &mut State, d: isize) {
         state.help_scroll = scroll(state.help_scroll, d, crate::view::HELP.len());
         return;
     }
-    let Some(data) = state.data.clone() else {
+    if state.data.is_none() {
         return;
-    };
+    }
     match state.screen {
         Screen::Principals => state.principals_cursor.step(d, state.principal_order.len()),
         Screen::Principal => state.rows_cursor.step(d, state.rows.len()),
@@ -561,11 +660,11 @@ fn move_by(state: &mut State, d: isize) {
         Screen::Proposal => state.diff_scroll = scroll(state.diff_scroll, d, diff_len(state)),
         Screen::Graph => match state.pane {
             Pane::First => {
-                let n = data::graph_edges(&data.analysis, &state.graph_query).len();
+                let n = data::graph_edges(&state.analyses, &state.graph_query).len();
                 state.edges_cursor.step(d, n);
             }
             Pane::Second => {
-                let n = data::graph_paths(&data.analysis, &state.graph_query).len();
+                let n = data::graph_paths(&state.analyses, &state.graph_query).len();
                 state.paths_cursor.step(d, n);
             }
         },
@@ -581,7 +680,7 @@ fn scroll(at: usize, d: isize, len: usize) -> usize {
 
 fn default_path(state: &State) -> String {
     let stem = state
-        .current_principal()
+        .current_info()
         .map(|p| pare_propose::render::file_stem(&p.arn))
         .unwrap_or_else(|| "proposal".to_string());
     format!("{stem}.{}", state.format.extension())

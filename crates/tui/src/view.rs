@@ -2,7 +2,7 @@
 //! constants ([`COLOR`], and [`MONO`] when `NO_COLOR` is set). Every string that comes from logs or policies
 //! goes through [`sanitize`](crate::sanitize::sanitize) first.
 
-use crate::data::{self, ActionRow, Category};
+use crate::data::{self, ActionRow, Category, PrincipalInfo, Slot};
 use crate::diff::Change;
 use crate::sanitize::sanitize;
 use crate::state::{first_visible, EventView, Mode, Pane, ProposalView, Screen, Sort, State};
@@ -172,7 +172,7 @@ fn render_title(state: &State, area: Rect, buf: &mut Buffer) {
         state.screen,
         Screen::Principal | Screen::Action | Screen::Proposal
     ) {
-        if let Some(p) = state.current_principal() {
+        if let Some(p) = state.current_info() {
             text.push_str(" · ");
             text.push_str(&s(&p.arn));
         }
@@ -319,38 +319,106 @@ fn pct(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
 }
 
+/// Joins the parts that fit in `width` columns with ` · ` (a part starting with `(` with a space): parts are
+/// `(text, rank)`, and the parts of the highest rank (the least important) are left out first until the rest
+/// fits; the order is kept, and the parts of the lowest rank are always kept. Empty parts are left out.
+pub fn fit(parts: &[(String, u8)], width: usize) -> String {
+    let mut keep: Vec<bool> = parts.iter().map(|(t, _)| !t.is_empty()).collect();
+    let join = |keep: &[bool]| -> String {
+        let mut out = String::new();
+        for ((t, _), _) in parts.iter().zip(keep).filter(|(_, k)| **k) {
+            if !out.is_empty() {
+                out.push_str(if t.starts_with('(') { " " } else { " · " });
+            }
+            out.push_str(t);
+        }
+        out
+    };
+    let len = |keep: &[bool]| join(keep).chars().count();
+    let mut ranks: Vec<u8> = parts.iter().map(|(_, r)| *r).collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+    // Drop whole ranks, least important first, but never the most important one.
+    for rank in ranks.iter().skip(1).rev() {
+        if len(&keep) <= width {
+            break;
+        }
+        for (k, (_, r)) in keep.iter_mut().zip(parts) {
+            if r == rank {
+                *k = false;
+            }
+        }
+    }
+    join(&keep)
+}
+
+/// A time as its date on narrow terminals (sanitised).
+fn when(text: &str, width: u16) -> String {
+    if width < WIDE {
+        s(text.get(..10).unwrap_or(text))
+    } else {
+        s(text)
+    }
+}
+
 fn render_principals(state: &State, area: Rect, buf: &mut Buffer) {
     let t = theme(state);
     let Some(d) = &state.data else { return };
-    let a = &d.analysis;
     let [head, table] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
-    let sum = &a.summary;
-    let window = a
+    let total = d.principals.len();
+    let declared = d.principals.iter().filter(|p| p.declared).count();
+    let observed = d.principals.iter().filter(|p| p.observed).count();
+    let ready = || data::ready(&state.analyses).map(|(_, p)| p);
+    let with_unused = ready().filter(|p| p.counts.unused > 0).count();
+    let with_escalation = ready().filter(|p| !p.escalation.is_empty()).count();
+    let done = state.analysed >= total;
+    let width = usize::from(area.width);
+    let line1 = fit(
+        &[
+            (format!("{total} principals"), 0),
+            (format!("({declared} declared, {observed} observed)"), 3),
+            (
+                if done {
+                    String::new()
+                } else {
+                    format!("analysing: {}/{total} done", state.analysed)
+                },
+                1,
+            ),
+            (format!("{with_unused} with unused grants"), 2),
+            (format!("{with_escalation} with escalation paths"), 2),
+        ],
+        width,
+    );
+    let window = d
+        .usage
         .window
         .as_ref()
-        .map(|w| format!("{} .. {}", s(&w.start), s(&w.end)))
-        .unwrap_or_else(|| "no usage".to_string());
-    let filter = if state.principal_query.is_empty() {
-        String::new()
-    } else {
-        format!(" · filter `{}`", s(&state.principal_query))
-    };
-    Paragraph::new(vec![
-        Line::from(format!(
-            "{} principals ({} declared, {} observed) · {} with unused grants · {} with escalation paths",
-            sum.principals, sum.declared, sum.observed, sum.with_unused, sum.with_escalation
-        )),
-        Line::from(Span::styled(
+        .map(|w| {
             format!(
-                "window {window} · sort: {} ({}/{}){filter}",
-                state.sort.label(),
-                state.principal_order.len(),
-                a.principals.len()
+                "window {} .. {}",
+                when(&w.start, area.width),
+                when(&w.end, area.width)
+            )
+        })
+        .unwrap_or_else(|| "no usage".to_string());
+    let line2 = fit(
+        &[
+            (
+                if state.principal_query.is_empty() {
+                    String::new()
+                } else {
+                    format!("filter `{}`", s(&state.principal_query))
+                },
+                0,
             ),
-            t.dim,
-        )),
-    ])
-    .render(head, buf);
+            (format!("{}/{total} shown", state.principal_order.len()), 0),
+            (format!("sort: {}", state.sort.label()), 1),
+            (window, 2),
+        ],
+        width,
+    );
+    Paragraph::new(vec![Line::from(line1), Line::from(Span::styled(line2, t.dim))]).render(head, buf);
     let height = usize::from(table.height.saturating_sub(1));
     let from = first_visible(state.principals_cursor.selected, height);
     let mark = |sort: Sort, label: &'static str| {
@@ -360,15 +428,31 @@ fn render_principals(state: &State, area: Rect, buf: &mut Buffer) {
             label.to_string()
         }
     };
-    let header = Row::new(vec![
+    let wide = area.width >= WIDE;
+    let mut header = vec![
         Cell::from("kind"),
         Cell::from(mark(Sort::Unused, "unused")),
         Cell::from(mark(Sort::Risk, "risk")),
         Cell::from(mark(Sort::Activity, "calls")),
-        Cell::from("used/granted"),
-        Cell::from(mark(Sort::Name, "principal")),
-    ])
-    .style(t.heading);
+        Cell::from("actions"),
+        Cell::from("pol"),
+    ];
+    let mut widths = vec![
+        Constraint::Length(10),
+        Constraint::Length(7),
+        Constraint::Length(6),
+        Constraint::Length(8),
+        Constraint::Length(7),
+        Constraint::Length(3),
+    ];
+    if wide {
+        header.push(Cell::from("used/granted"));
+        header.push(Cell::from("last seen"));
+        widths.push(Constraint::Length(12));
+        widths.push(Constraint::Length(20));
+    }
+    header.push(Cell::from(mark(Sort::Name, "principal")));
+    widths.push(Constraint::Min(10));
     let rows = state
         .principal_order
         .iter()
@@ -376,33 +460,45 @@ fn render_principals(state: &State, area: Rect, buf: &mut Buffer) {
         .skip(from)
         .take(height)
         .map(|(k, &i)| {
-            let p = &a.principals[i];
-            let mut row = Row::new(vec![
-                Cell::from(p.kind),
-                Cell::from(pct(data::unused_fraction(p))),
-                Cell::from(risk_label(p)),
-                Cell::from(data::activity(p).to_string()),
-                Cell::from(format!("{}/{}", p.counts.used, p.counts.granted)),
-                Cell::from(arn(&p.arn, area.width)),
-            ]);
+            let info = &d.principals[i];
+            let slot = state.analyses.get(i).unwrap_or(&Slot::Pending);
+            let mut row = Row::new(principal_cells(info, slot, wide, area.width));
             if k == state.principals_cursor.selected {
                 row = row.style(t.selected);
             }
             row
         });
-    Table::new(
-        rows,
-        [
-            Constraint::Length(10),
-            Constraint::Length(7),
-            Constraint::Length(6),
-            Constraint::Length(7),
-            Constraint::Length(12),
-            Constraint::Min(10),
-        ],
-    )
-    .header(header)
-    .render(table, buf);
+    Table::new(rows, widths)
+        .header(Row::new(header).style(t.heading))
+        .render(table, buf);
+}
+
+/// The cells of one row of the principals list: what the list says at once, and `…` where the analysis has
+/// not arrived (`?` where it failed).
+fn principal_cells(info: &PrincipalInfo, slot: &Slot, wide: bool, width: u16) -> Vec<Cell<'static>> {
+    let (unused, risk, used) = match slot {
+        Slot::Ready(p) => (
+            pct(data::unused_fraction(p)),
+            risk_label(p),
+            format!("{}/{}", p.counts.used, p.counts.granted),
+        ),
+        Slot::Pending => ("…".to_string(), "…".to_string(), "…".to_string()),
+        Slot::Failed(_) => ("?".to_string(), "?".to_string(), "?".to_string()),
+    };
+    let mut cells = vec![
+        Cell::from(info.kind),
+        Cell::from(unused),
+        Cell::from(risk),
+        Cell::from(info.calls.to_string()),
+        Cell::from(info.actions.to_string()),
+        Cell::from(info.policies.to_string()),
+    ];
+    if wide {
+        cells.push(Cell::from(used));
+        cells.push(Cell::from(s(&info.last_seen)));
+    }
+    cells.push(Cell::from(arn(&info.arn, width)));
+    cells
 }
 
 fn risk_label(p: &PrincipalAnalysis) -> String {
@@ -415,9 +511,53 @@ fn risk_label(p: &PrincipalAnalysis) -> String {
     }
 }
 
+/// The principal's view before its analysis has arrived: what the usage summary and the snapshot say.
+fn render_principal_pending(state: &State, area: Rect, buf: &mut Buffer) {
+    let t = theme(state);
+    let Some(info) = state.current_info() else {
+        return;
+    };
+    let slot = state
+        .principal
+        .and_then(|i| state.analyses.get(i))
+        .unwrap_or(&Slot::Pending);
+    let status = match slot {
+        Slot::Failed(why) => Line::from(Span::styled(format!("no analysis: {}", s(why)), t.bad)),
+        _ => Line::from(Span::styled(
+            "analysing… grants, unused and unobservable actions appear when it is done",
+            t.warn,
+        )),
+    };
+    let last = if info.last_seen.is_empty() {
+        "never".to_string()
+    } else {
+        when(&info.last_seen, area.width)
+    };
+    Paragraph::new(vec![
+        Line::from(format!(
+            "{}{}{}",
+            info.kind,
+            if info.declared {
+                ", declared"
+            } else {
+                ", not declared"
+            },
+            if info.observed { ", observed" } else { ", no usage" },
+        )),
+        Line::from(format!(
+            "{} actions used · {} calls · last seen {last} · {} declared policies",
+            info.actions, info.calls, info.policies
+        )),
+        status,
+    ])
+    .wrap(Wrap { trim: false })
+    .render(area, buf);
+}
+
 fn render_principal(state: &State, area: Rect, buf: &mut Buffer) {
     let t = theme(state);
     let Some(p) = state.current_principal() else {
+        render_principal_pending(state, area, buf);
         return;
     };
     let [head, table] = Layout::vertical([Constraint::Length(4), Constraint::Min(0)]).areas(area);
@@ -808,10 +948,15 @@ fn render_proposal(state: &State, area: Rect, buf: &mut Buffer) {
 fn render_graph(state: &State, area: Rect, buf: &mut Buffer) {
     let t = theme(state);
     let Some(d) = &state.data else { return };
-    let a = &d.analysis;
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
-    let edges = data::graph_edges(a, &state.graph_query);
+    let analysing = if state.analysed < d.principals.len() {
+        format!(" · {}/{} analysed…", state.analysed, d.principals.len())
+    } else {
+        String::new()
+    };
+    let analysed = |i: usize| state.analysis(i);
+    let edges = data::graph_edges(&state.analyses, &state.graph_query);
     let h = usize::from(top.height.saturating_sub(2));
     let from = first_visible(state.edges_cursor.selected, h);
     let lines: Vec<Line> = edges
@@ -819,9 +964,9 @@ fn render_graph(state: &State, area: Rect, buf: &mut Buffer) {
         .enumerate()
         .skip(from)
         .take(h)
-        .map(|(k, &(i, j))| {
-            let p = &a.principals[i];
-            let l = &p.assumes[j];
+        .filter_map(|(k, &(i, j))| {
+            let p = analysed(i)?;
+            let l = p.assumes.get(j)?;
             let how = match (l.can_assume, l.if_conditions) {
                 (true, false) => "can assume".to_string(),
                 (true, true) => "can assume if conditions hold".to_string(),
@@ -841,11 +986,11 @@ fn render_graph(state: &State, area: Rect, buf: &mut Buffer) {
                 arn(&p.arn, area.width),
                 arn(&l.role, area.width)
             );
-            if k == state.edges_cursor.selected && state.pane == Pane::First {
+            Some(if k == state.edges_cursor.selected && state.pane == Pane::First {
                 Line::from(Span::styled(text, t.selected))
             } else {
                 Line::from(text)
-            }
+            })
         })
         .collect();
     let q = if state.graph_query.is_empty() {
@@ -860,17 +1005,19 @@ fn render_graph(state: &State, area: Rect, buf: &mut Buffer) {
     })
     .block(pane_block(
         state,
-        format!(" who can assume whom ({}){q} ", edges.len()),
+        format!(" who can assume whom ({}){q}{analysing} ", edges.len()),
         state.pane == Pane::First,
     ))
     .render(top, buf);
-    let paths = data::graph_paths(a, &state.graph_query);
+    let paths = data::graph_paths(&state.analyses, &state.graph_query);
     let h = usize::from(bottom.height.saturating_sub(2));
     let mut lines: Vec<Line> = Vec::new();
     let mut selected_line = 0;
     for (k, &(i, j)) in paths.iter().enumerate() {
-        let p = &a.principals[i];
-        let path = &p.escalation[j];
+        let Some(p) = analysed(i) else { continue };
+        let Some(path) = p.escalation.get(j) else {
+            continue;
+        };
         let focused = k == state.paths_cursor.selected && state.pane == Pane::Second;
         if focused {
             selected_line = lines.len();
@@ -904,7 +1051,7 @@ fn render_graph(state: &State, area: Rect, buf: &mut Buffer) {
     })
     .block(pane_block(
         state,
-        format!(" escalation paths ({}) ", paths.len()),
+        format!(" escalation paths ({}){analysing} ", paths.len()),
         state.pane == Pane::Second,
     ))
     .render(bottom, buf);

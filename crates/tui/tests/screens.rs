@@ -4,11 +4,12 @@
 // Test helpers outside `#[test]` functions fail loudly too.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+use pare_graph::PermissionGraph;
 use pare_load::snapshot::Snapshot;
 use pare_propose::Strictness;
 use pare_trail::usage::UsageSummary;
 use pare_tui::app::{compute_proposal, find_event, load, Options};
-use pare_tui::data::{Category, Data};
+use pare_tui::data::{Category, Data, Slot};
 use pare_tui::keys::key;
 use pare_tui::state::{Effect, EventView, Filter, Mode, Pane, ProposalView, Screen, Sort, State};
 use pare_tui::update::{update, Action};
@@ -61,6 +62,8 @@ fn drain(state: &mut State) {
                     update(state, Action::EventLoaded { id, result });
                 }
                 Effect::Write { .. } => panic!("unexpected write"),
+                // Analyses are fed by the tests themselves (see `analyse`).
+                Effect::Analyze(_) => {}
             }
         }
     }
@@ -71,6 +74,13 @@ fn press(state: &mut State, code: KeyCode) {
         update(state, a);
     }
     drain(state);
+}
+
+/// A key press whose effects are left queued (to look at them).
+fn press_queued(state: &mut State, code: KeyCode) {
+    if let Some(a) = key(state, KeyEvent::new(code, KeyModifiers::NONE)) {
+        update(state, a);
+    }
 }
 
 fn typed(state: &mut State, text: &str) {
@@ -131,13 +141,13 @@ fn loading_and_failed_screens() {
 
 #[test]
 fn principals_list_sorts_and_filters() {
-    let mut state = State::with_data(graph_data(), false);
+    let mut state = State::with_analysis(graph_data(), false);
     snap("principals", &state);
     let names = |s: &State| -> Vec<String> {
-        let a = &s.data.as_ref().unwrap().analysis;
+        let d = s.data.as_ref().unwrap();
         s.principal_order
             .iter()
-            .map(|&i| a.principals[i].arn.clone())
+            .map(|&i| d.principals[i].arn.clone())
             .collect()
     };
     let by_name = names(&state);
@@ -150,7 +160,7 @@ fn principals_list_sorts_and_filters() {
     assert_eq!(state.sort, Sort::Risk);
     // Admin-equivalent principals are the riskiest.
     let first = state.principal_order[0];
-    assert!(state.data.as_ref().unwrap().analysis.principals[first].admin_equivalent);
+    assert!(state.analysis(first).unwrap().admin_equivalent);
     snap("principals_by_risk", &state);
     press(&mut state, KeyCode::Char('s'));
     assert_eq!(state.sort, Sort::Activity);
@@ -161,15 +171,12 @@ fn principals_list_sorts_and_filters() {
     assert!(!names(&state).is_empty());
     press(&mut state, KeyCode::Esc);
     assert_eq!(state.mode, Mode::Normal);
-    assert_eq!(
-        names(&state).len(),
-        state.data.as_ref().unwrap().analysis.principals.len()
-    );
+    assert_eq!(names(&state).len(), state.data.as_ref().unwrap().principals.len());
 }
 
 #[test]
 fn principal_view_groups_and_filters_actions() {
-    let mut state = State::with_data(graph_data(), false);
+    let mut state = State::with_analysis(graph_data(), false);
     select_principal(&mut state, "user/alice");
     snap("principal_alice", &state);
     let cats: std::collections::BTreeSet<Category> = state.rows.iter().map(|r| r.category).collect();
@@ -189,7 +196,7 @@ fn principal_view_groups_and_filters_actions() {
 
 #[test]
 fn action_drill_down_without_logs_says_how_to_get_event_json() {
-    let mut state = State::with_data(graph_data(), false);
+    let mut state = State::with_analysis(graph_data(), false);
     select_principal(&mut state, "user/alice");
     press(&mut state, KeyCode::Tab); // used only
     press(&mut state, KeyCode::Enter);
@@ -209,7 +216,7 @@ fn action_drill_down_without_logs_says_how_to_get_event_json() {
 
 #[test]
 fn graph_view_navigates_to_principals() {
-    let mut state = State::with_data(graph_data(), false);
+    let mut state = State::with_analysis(graph_data(), false);
     press(&mut state, KeyCode::Char('g'));
     assert_eq!(state.screen, Screen::Graph);
     snap("graph", &state);
@@ -225,7 +232,7 @@ fn graph_view_navigates_to_principals() {
 
 #[test]
 fn help_lists_every_key() {
-    let mut state = State::with_data(graph_data(), false);
+    let mut state = State::with_analysis(graph_data(), false);
     press(&mut state, KeyCode::Char('?'));
     assert_eq!(state.mode, Mode::Help);
     snap("help", &state);
@@ -239,7 +246,7 @@ fn help_lists_every_key() {
 
 #[test]
 fn scenario_proposal_diff_follows_strictness() {
-    let mut state = State::with_data(scenario_data(), false);
+    let mut state = State::with_analysis(scenario_data(), false);
     snap("scenario_principals", &state);
     select_principal(&mut state, "role/reports-batch");
     press(&mut state, KeyCode::Char('p'));
@@ -282,7 +289,7 @@ fn scenario_proposal_diff_follows_strictness() {
 
 #[test]
 fn scenario_event_json_from_logs() {
-    let mut state = State::with_data(scenario_data(), false);
+    let mut state = State::with_analysis(scenario_data(), false);
     select_principal(&mut state, "role/reports-app");
     press(&mut state, KeyCode::Tab); // used
     press(&mut state, KeyCode::Enter);
@@ -324,7 +331,7 @@ fn scenario_event_json_from_logs() {
 #[test]
 fn writing_the_proposal_in_each_format() {
     let dir = tempfile::tempdir().unwrap();
-    let mut state = State::with_data(scenario_data(), false);
+    let mut state = State::with_analysis(scenario_data(), false);
     select_principal(&mut state, "role/reports-app");
     press(&mut state, KeyCode::Char('p'));
     for (ext, needle) in [
@@ -368,7 +375,7 @@ fn hostile_strings_are_neutralised_on_screen() {
         "unmapped": []}"#,
     )
     .unwrap();
-    let mut state = State::with_data(Arc::new(Data::new(usage, None, Vec::new())), false);
+    let mut state = State::with_analysis(Arc::new(Data::new(usage, None, Vec::new())), false);
     press(&mut state, KeyCode::Enter);
     press(&mut state, KeyCode::Enter);
     assert_eq!(state.screen, Screen::Action);
@@ -380,7 +387,7 @@ fn hostile_strings_are_neutralised_on_screen() {
 
 #[test]
 fn tiny_terminals_do_not_panic() {
-    let mut state = State::with_data(graph_data(), false);
+    let mut state = State::with_analysis(graph_data(), false);
     for (w, h) in [(1, 1), (10, 3), (20, 5), (40, 10)] {
         render(&state, w, h);
     }
@@ -394,7 +401,7 @@ fn tiny_terminals_do_not_panic() {
 
 #[test]
 fn ctrl_c_quits_even_while_typing() {
-    let mut state = State::with_data(graph_data(), false);
+    let mut state = State::with_analysis(graph_data(), false);
     press(&mut state, KeyCode::Char('/'));
     let a = key(&state, KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)).unwrap();
     update(&mut state, a);
@@ -404,7 +411,7 @@ fn ctrl_c_quits_even_while_typing() {
 #[test]
 fn stale_proposal_results_are_dropped() {
     let data = scenario_data();
-    let mut state = State::with_data(data.clone(), false);
+    let mut state = State::with_analysis(data.clone(), false);
     select_principal(&mut state, "role/reports-app");
     let arn = state.current_principal().unwrap().arn.clone();
     update(&mut state, Action::ShowProposal);
@@ -420,4 +427,288 @@ fn stale_proposal_results_are_dropped() {
     ));
     update(&mut state, compute_proposal(&data, &arn, Strictness::Loose));
     assert!(matches!(&state.proposal, ProposalView::Ready(r) if r.strictness == Strictness::Loose));
+}
+
+/// The analyses of `data`, as the worker would send them, keyed by principal.
+fn analyses(data: &Data) -> Vec<Slot> {
+    data.analyze_all()
+}
+
+fn arn_at(state: &State, row: usize) -> String {
+    let i = state.principal_order[row];
+    state.data.as_ref().unwrap().principals[i].arn.clone()
+}
+
+fn selected_arn(state: &State) -> String {
+    arn_at(state, state.principals_cursor.selected)
+}
+
+fn last_request(state: &State) -> Vec<usize> {
+    match state
+        .effects
+        .iter()
+        .rev()
+        .find(|e| matches!(e, Effect::Analyze(_)))
+    {
+        Some(Effect::Analyze(first)) => first.clone(),
+        _ => Vec::new(),
+    }
+}
+
+#[test]
+fn the_list_is_built_without_analysis_and_matches_it() {
+    let data = graph_data();
+    let analysis = PermissionGraph::build(data.snapshot.as_ref().unwrap(), &data.usage).analyze();
+    let arns: Vec<&str> = data.principals.iter().map(|p| p.arn.as_str()).collect();
+    let expected: Vec<&str> = analysis.principals.iter().map(|p| p.arn.as_str()).collect();
+    assert_eq!(arns, expected);
+    for (info, p) in data.principals.iter().zip(&analysis.principals) {
+        assert_eq!(info.kind, p.kind, "{}", p.arn);
+        assert_eq!(info.declared, p.declared, "{}", p.arn);
+        assert_eq!(info.observed, p.observed, "{}", p.arn);
+        assert_eq!(info.usage_type, p.usage_type, "{}", p.arn);
+    }
+    // One principal at a time gives what the whole analysis gives.
+    let slots = analyses(&data);
+    for (slot, p) in slots.iter().zip(&analysis.principals) {
+        assert_eq!(slot.ready(), Some(p));
+    }
+    let alice = data.principals[data.index_of("arn:aws:iam::111122223333:user/alice").unwrap()].clone();
+    assert_eq!(alice.policies, 2);
+    assert_eq!(alice.actions, 8);
+    assert_eq!(alice.last_seen, "2026-11-07T17:45:12Z");
+}
+
+#[test]
+fn first_frame_lists_principals_with_pending_analyses() {
+    let data = graph_data();
+    let mut state = State::with_data(data.clone(), false);
+    assert_eq!(state.screen, Screen::Principals);
+    assert!(state.analyses.iter().all(Slot::is_pending));
+    // The selected row first, then the rest of the visible page.
+    let first = last_request(&state);
+    assert_eq!(first[0], state.principal_order[0]);
+    assert_eq!(first.len(), state.principal_order.len().min(state.page));
+    snap("principals_pending", &state);
+    let text = render(&state, 80, 24);
+    assert!(text.contains("analysing: 0/10 done"), "{text}");
+    assert!(text.contains("role/admin"), "{text}");
+    // Moving the selection asks for the new row first.
+    state.effects.clear();
+    press_queued(&mut state, KeyCode::Down);
+    assert_eq!(last_request(&state)[0], state.principal_order[1]);
+    // Nothing asked again when the wish has not changed.
+    state.effects.clear();
+    update(&mut state, Action::Resize(80, 18));
+    update(&mut state, Action::Resize(80, 18));
+    let before = state.effects.len();
+    update(&mut state, Action::Resize(80, 18));
+    assert_eq!(state.effects.len(), before);
+    // Results arrive: their columns fill in, the rest stay pending.
+    let slots = analyses(&data);
+    for i in [0, 6, 9] {
+        update(
+            &mut state,
+            Action::Analysed {
+                index: i,
+                slot: slots[i].clone(),
+            },
+        );
+    }
+    assert_eq!(state.analysed, 3);
+    press(&mut state, KeyCode::Char('s'));
+    press(&mut state, KeyCode::Char('s'));
+    assert_eq!(state.sort, Sort::Risk);
+    snap("principals_partial_by_risk", &state);
+    // Known rows first (riskiest first), pending rows last by name.
+    let known: Vec<usize> = state.principal_order[..3].to_vec();
+    assert!(known.iter().all(|&i| state.analysis(i).is_some()));
+    assert!(state.principal_order[3..]
+        .iter()
+        .all(|&i| state.analyses[i].is_pending()));
+    let pending: Vec<String> = (3..state.principal_order.len())
+        .map(|r| arn_at(&state, r))
+        .collect();
+    let mut sorted = pending.clone();
+    sorted.sort();
+    assert_eq!(pending, sorted);
+}
+
+#[test]
+fn results_arriving_resort_without_moving_the_selection() {
+    let data = graph_data();
+    let slots = analyses(&data);
+    let mut state = State::with_data(data.clone(), false);
+    press(&mut state, KeyCode::Char('s'));
+    press(&mut state, KeyCode::Char('s'));
+    assert_eq!(state.sort, Sort::Risk);
+    // All pending: by name.
+    assert_eq!(arn_at(&state, 0), "arn:aws:iam::111122223333:role/admin");
+    for _ in 0..7 {
+        press(&mut state, KeyCode::Down);
+    }
+    let chosen = selected_arn(&state);
+    assert_eq!(chosen, "arn:aws:iam::111122223333:user/bob");
+    // Results in an order unrelated to the list's; the selection follows its principal.
+    for i in [9, 2, 7, 0, 4, 1, 8, 3, 6, 5] {
+        update(
+            &mut state,
+            Action::Analysed {
+                index: i,
+                slot: slots[i].clone(),
+            },
+        );
+        assert_eq!(selected_arn(&state), chosen, "after principal {i}");
+        let risks: Vec<Option<u32>> = state
+            .principal_order
+            .iter()
+            .map(|&j| state.analysis(j).map(pare_tui::data::risk))
+            .collect();
+        let known = risks.iter().take_while(|r| r.is_some()).count();
+        assert!(risks[known..].iter().all(Option::is_none), "{risks:?}");
+        assert!(risks[..known].windows(2).all(|w| w[0] >= w[1]), "{risks:?}");
+    }
+    assert_eq!(state.analysed, 10);
+    let full = State::with_analysis(data, false);
+    let mut by_risk = full;
+    by_risk.sort = Sort::Risk;
+    pare_tui::update::refresh_principals(&mut by_risk);
+    assert_eq!(state.principal_order, by_risk.principal_order);
+}
+
+#[test]
+fn opening_a_pending_principal_asks_for_it_first_and_fills_in() {
+    let data = graph_data();
+    let slots = analyses(&data);
+    let mut state = State::with_data(data.clone(), false);
+    press(&mut state, KeyCode::Char('/'));
+    typed(&mut state, "user/alice");
+    press(&mut state, KeyCode::Enter);
+    state.effects.clear();
+    press_queued(&mut state, KeyCode::Enter);
+    assert_eq!(state.screen, Screen::Principal);
+    let alice = data.index_of("arn:aws:iam::111122223333:user/alice").unwrap();
+    assert_eq!(state.principal, Some(alice));
+    // Asked for first since the search selected her (and not asked again).
+    assert_eq!(state.requested[0], alice);
+    assert!(last_request(&state).is_empty());
+    // Back on the list, moving away: she is no longer first; opening another asks for it first.
+    press(&mut state, KeyCode::Esc);
+    press(&mut state, KeyCode::Char('/'));
+    press(&mut state, KeyCode::Esc);
+    press(&mut state, KeyCode::Down);
+    press_queued(&mut state, KeyCode::Enter);
+    let other = state.principal.unwrap();
+    assert_ne!(other, alice);
+    assert_eq!(state.requested[0], other);
+    press(&mut state, KeyCode::Esc);
+    press(&mut state, KeyCode::Char('/'));
+    typed(&mut state, "user/alice");
+    press(&mut state, KeyCode::Enter);
+    press_queued(&mut state, KeyCode::Enter);
+    assert_eq!(state.principal, Some(alice));
+    assert_eq!(state.requested[0], alice);
+    assert!(state.current_principal().is_none());
+    assert!(state.rows.is_empty());
+    snap("principal_pending", &state);
+    // Enter on a principal without rows does nothing; the proposal needs no analysis.
+    press(&mut state, KeyCode::Enter);
+    assert_eq!(state.screen, Screen::Principal);
+    // Another principal's result does not fill this view.
+    update(
+        &mut state,
+        Action::Analysed {
+            index: 0,
+            slot: slots[0].clone(),
+        },
+    );
+    assert!(state.rows.is_empty());
+    update(
+        &mut state,
+        Action::Analysed {
+            index: alice,
+            slot: slots[alice].clone(),
+        },
+    );
+    assert!(!state.rows.is_empty());
+    let text = render(&state, 80, 24);
+    assert!(text.contains("granted 89"), "{text}");
+    press(&mut state, KeyCode::Enter);
+    assert_eq!(state.screen, Screen::Action);
+}
+
+#[test]
+fn a_failed_analysis_is_shown_not_dropped() {
+    let mut state = State::with_data(graph_data(), false);
+    update(
+        &mut state,
+        Action::Analysed {
+            index: 0,
+            slot: Slot::Failed("the permission graph does not know `x`".into()),
+        },
+    );
+    assert_eq!(state.analysed, 1);
+    let text = render(&state, 80, 24);
+    let row = text.lines().find(|l| l.contains("role/admin")).unwrap();
+    assert!(row.contains('?'), "{row}");
+    press(&mut state, KeyCode::Enter);
+    let text = render(&state, 80, 24);
+    assert!(
+        text.contains("no analysis: the permission graph does not know `x`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_worker_analyses_what_is_asked_first_then_the_rest() {
+    let data = graph_data();
+    let (priority_tx, priority_rx) = std::sync::mpsc::channel();
+    let (tx, rx) = std::sync::mpsc::channel();
+    priority_tx.send(vec![7, 3]).unwrap();
+    pare_tui::app::analyze(&data, &priority_rx, &tx);
+    drop(tx);
+    let order: Vec<usize> = rx
+        .iter()
+        .map(|a| match a {
+            Action::Analysed { index, slot } => {
+                assert!(slot.ready().is_some());
+                index
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(order, vec![7, 3, 0, 1, 2, 4, 5, 6, 8, 9]);
+}
+
+#[test]
+fn the_header_keeps_filter_and_counts_at_80_columns() {
+    let mut state = State::with_analysis(scenario_data(), false);
+    press(&mut state, KeyCode::Char('s'));
+    press(&mut state, KeyCode::Char('/'));
+    typed(&mut state, "reports-batch");
+    press(&mut state, KeyCode::Enter);
+    for (w, h) in [(80, 24), (100, 30), (160, 48)] {
+        let text = render(&state, w, h);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[2].contains("filter `reports-batch`"), "{w}: {}", lines[2]);
+        assert!(lines[2].contains("1/2 shown"), "{w}: {}", lines[2]);
+        assert!(lines[1].contains("2 principals"), "{w}: {}", lines[1]);
+        assert!(lines[1].contains("with unused grants"), "{w}: {}", lines[1]);
+        assert!(lines[1].chars().count() <= usize::from(w));
+        assert!(lines[2].chars().count() <= usize::from(w));
+    }
+    // The least important part goes first: the window at 80 columns with a long filter.
+    press(&mut state, KeyCode::Char('/'));
+    typed(&mut state, "-and-more-text-to-fill-the-line");
+    let text = render(&state, 80, 24);
+    let line = text.lines().nth(2).unwrap();
+    assert!(line.contains("0/2 shown") && !line.contains("window"), "{line}");
+    assert_eq!(
+        pare_tui::view::fit(&[("a".into(), 0), ("bbbb".into(), 2), ("cc".into(), 1)], 8),
+        "a · cc"
+    );
+    assert_eq!(
+        pare_tui::view::fit(&[("a".into(), 0), ("(b)".into(), 2)], 8),
+        "a (b)"
+    );
 }
