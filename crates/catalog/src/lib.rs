@@ -2,7 +2,8 @@
 //!
 //! pare embeds AWS's Service Authorization Reference (456 service prefixes, 22,091 actions, their access
 //! levels, resource types with ARN templates and condition keys) and the iam-dataset map from SDK/API calls
-//! to the IAM actions they need. Both are parsed once, on first use, behind [`catalog()`].
+//! to the IAM actions they need. Both are parsed once, on first use, behind [`catalog()`] — each service's
+//! part of the catalog separately, when something first asks about that service.
 //!
 //! - [`Catalog::action`] looks an action up, case-insensitively, in O(1) and returns an [`ActionInfo`].
 //! - [`Catalog::expand`] expands an IAM wildcard (`s3:Get*`, `*:List*`) into the actions it covers, sorted.
@@ -72,7 +73,10 @@ use std::sync::OnceLock;
 
 include!(concat!(env!("OUT_DIR"), "/sources.rs"));
 
-static CATALOG_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/iam-definition.min.json"));
+include!(concat!(env!("OUT_DIR"), "/services.rs"));
+
+/// One minified JSON object per service, concatenated; `SERVICE_SEGMENTS` gives each one's byte range.
+static SERVICES_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/services.json"));
 static API_MAP_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/api-to-iam-map-2026.min.json"));
 static EVENT_SOURCE_JSON: &str =
     include_str!(concat!(env!("OUT_DIR"), "/cloudtrail-eventsource-map.min.json"));
@@ -100,17 +104,35 @@ pub fn catalog() -> &'static Catalog {
 }
 
 /// The embedded IAM catalog and API map. Obtain it with [`catalog()`].
+///
+/// Loading is lazy at two levels: creating the catalog reads only the service index and the event-source map
+/// (well under a millisecond), each service's actions are parsed the first time something asks about that
+/// service, and the API map on the first event mapping. A `pare check` of two S3 policies parses S3 alone.
 pub struct Catalog {
-    services: Vec<Service>,
-    service_index: HashMap<String, usize>,
-    /// `"s3:getobject"` and `"s3:GetObject"` → (service index, action index).
-    action_index: HashMap<String, (usize, usize), mapping::FxBuild>,
-    action_count: usize,
+    services: Vec<LazyService>,
+    /// Lower-case prefix → index in `services`.
+    service_index: HashMap<String, usize, mapping::FxBuild>,
     event_sources: HashMap<String, String>,
     source: CatalogSource,
     /// The API map, parsed on first use: action lookups and expansion never pay for it.
     mapper: OnceLock<(mapping::Mapper, Vec<String>)>,
     load_errors: Vec<String>,
+}
+
+/// A service's embedded JSON, parsed on first use (with the problems met while parsing it).
+struct LazyService {
+    json: &'static str,
+    prefix: &'static str,
+    parsed: OnceLock<(Service, Vec<String>)>,
+}
+
+impl LazyService {
+    fn get(&self) -> &Service {
+        &self
+            .parsed
+            .get_or_init(|| parse_service(self.prefix, self.json))
+            .0
+    }
 }
 
 #[derive(Debug)]
@@ -205,92 +227,118 @@ struct RawEventSources {
     cloudtrail_service_mappings: BTreeMap<String, String>,
 }
 
-impl Catalog {
-    fn load() -> Catalog {
-        let mut load_errors = Vec::new();
-        // INVARIANT: the embedded JSON was produced by build.rs from files it parsed, so these parses succeed;
-        // should one fail anyway, the catalog is empty and `load_errors` says why (a test asserts it is empty).
-        let raw: BTreeMap<String, RawService> = serde_json::from_str(CATALOG_JSON).unwrap_or_else(|e| {
-            load_errors.push(format!("embedded catalog: {e}"));
-            BTreeMap::new()
-        });
-        let mut services = Vec::with_capacity(raw.len());
-        let mut service_index = HashMap::with_capacity(raw.len());
-        let mut action_index = HashMap::with_capacity_and_hasher(45_000, mapping::FxBuild::default());
-        for (si, raw_service) in raw.into_values().enumerate() {
-            let prefix = raw_service.prefix;
-            let mut resource_types: Vec<ResourceType> = raw_service
+/// Parses one service's embedded JSON; on failure an empty service and the reason (a test asserts none).
+fn parse_service(prefix: &'static str, json: &str) -> (Service, Vec<String>) {
+    let mut errors = Vec::new();
+    let raw: RawService = match serde_json::from_str(json) {
+        Ok(raw) => raw,
+        Err(e) => {
+            errors.push(format!("embedded catalog, service `{prefix}`: {e}"));
+            RawService {
+                prefix: prefix.to_string(),
+                name: prefix.to_string(),
+                actions: BTreeMap::new(),
+                resource_types: BTreeMap::new(),
+                condition_keys: BTreeMap::new(),
+            }
+        }
+    };
+    let prefix = raw.prefix;
+    let mut resource_types: Vec<ResourceType> = raw
+        .resource_types
+        .into_values()
+        .map(|r| ResourceType {
+            name: r.key,
+            arn: r.arn,
+            condition_keys: r.condition_keys,
+        })
+        .collect();
+    resource_types.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut condition_keys: Vec<ConditionKey> = raw
+        .condition_keys
+        .into_values()
+        .map(|c| ConditionKey {
+            key: c.key,
+            value_type: c.value_type,
+        })
+        .collect();
+    condition_keys.sort_by_key(|c| c.key.to_ascii_lowercase());
+    let mut actions: Vec<Action> = raw
+        .actions
+        .into_values()
+        .map(|a| {
+            let access_level = AccessLevel::parse(&a.access_level).unwrap_or_else(|| {
+                errors.push(format!(
+                    "{prefix}:{}: unknown access level `{}`",
+                    a.name, a.access_level
+                ));
+                AccessLevel::Write
+            });
+            let resource_types = a
                 .resource_types
-                .into_values()
-                .map(|r| ResourceType {
-                    name: r.key,
-                    arn: r.arn,
-                    condition_keys: r.condition_keys,
-                })
-                .collect();
-            resource_types.sort_by(|a, b| a.name.cmp(&b.name));
-            let mut condition_keys: Vec<ConditionKey> = raw_service
-                .condition_keys
-                .into_values()
-                .map(|c| ConditionKey {
-                    key: c.key,
-                    value_type: c.value_type,
-                })
-                .collect();
-            condition_keys.sort_by_key(|c| c.key.to_ascii_lowercase());
-            let mut actions: Vec<Action> = raw_service
-                .actions
-                .into_values()
-                .map(|a| {
-                    let access_level = AccessLevel::parse(&a.access_level).unwrap_or_else(|| {
-                        load_errors.push(format!(
-                            "{prefix}:{}: unknown access level `{}`",
-                            a.name, a.access_level
-                        ));
-                        AccessLevel::Write
-                    });
-                    let resource_types = a
-                        .resource_types
-                        .into_iter()
-                        .map(|r| {
-                            let arn = resource_types
-                                .iter()
-                                .find(|t| t.name.eq_ignore_ascii_case(&r.name))
-                                .map(|t| t.arn.clone())
-                                .unwrap_or_default();
-                            ActionResourceType {
-                                name: r.name,
-                                required: r.required,
-                                arn,
-                                condition_keys: r.condition_keys,
-                                dependent_actions: r.dependent_actions,
-                            }
-                        })
-                        .collect();
-                    Action {
-                        full_name: format!("{prefix}:{}", a.name),
-                        name: a.name,
-                        access_level,
-                        access_level_text: a.access_level,
-                        resource_types,
-                        condition_keys: a.condition_keys,
-                        dependent_actions: a.dependent_actions,
+                .into_iter()
+                .map(|r| {
+                    let arn = resource_types
+                        .iter()
+                        .find(|t| t.name.eq_ignore_ascii_case(&r.name))
+                        .map(|t| t.arn.clone())
+                        .unwrap_or_default();
+                    ActionResourceType {
+                        name: r.name,
+                        required: r.required,
+                        arn,
+                        condition_keys: r.condition_keys,
+                        dependent_actions: r.dependent_actions,
                     }
                 })
                 .collect();
-            actions.sort_by_cached_key(|a| a.name.to_ascii_lowercase());
-            for (ai, action) in actions.iter().enumerate() {
-                // The canonical spelling too, so the common case needs no lower-casing.
-                action_index.insert(action.full_name.clone(), (si, ai));
-                action_index.insert(action.full_name.to_ascii_lowercase(), (si, ai));
-            }
-            service_index.insert(prefix.to_ascii_lowercase(), si);
-            services.push(Service {
-                prefix,
-                name: raw_service.name,
+            Action {
+                full_name: format!("{prefix}:{}", a.name),
+                name: a.name,
+                access_level,
+                access_level_text: a.access_level,
                 resource_types,
-                condition_keys,
-                actions,
+                condition_keys: a.condition_keys,
+                dependent_actions: a.dependent_actions,
+            }
+        })
+        .collect();
+    // Sorted by lower-cased name, so `Catalog::action` finds one by binary search without allocating.
+    actions.sort_by_cached_key(|a| a.name.to_ascii_lowercase());
+    let service = Service {
+        prefix,
+        name: raw.name,
+        resource_types,
+        condition_keys,
+        actions,
+    };
+    (service, errors)
+}
+
+/// `a` and `b` compared as if both were lower-cased (ASCII), without allocating.
+fn cmp_ignore_ascii_case(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+impl Catalog {
+    fn load() -> Catalog {
+        let mut load_errors = Vec::new();
+        let mut services = Vec::with_capacity(SERVICE_SEGMENTS.len());
+        let mut service_index =
+            HashMap::with_capacity_and_hasher(SERVICE_SEGMENTS.len(), mapping::FxBuild::default());
+        for (i, &(prefix, start, end)) in SERVICE_SEGMENTS.iter().enumerate() {
+            // INVARIANT: build.rs wrote the ranges from the same bytes, on JSON value boundaries (ASCII braces).
+            let json = SERVICES_JSON.get(start..end).unwrap_or_else(|| {
+                load_errors.push(format!("embedded catalog: service `{prefix}` out of range"));
+                ""
+            });
+            service_index.insert(prefix.to_ascii_lowercase(), i);
+            services.push(LazyService {
+                json,
+                prefix,
+                parsed: OnceLock::new(),
             });
         }
         let event_sources = match serde_json::from_str::<RawEventSources>(EVENT_SOURCE_JSON) {
@@ -316,12 +364,9 @@ impl Catalog {
                 .collect(),
             notices: NOTICES.to_vec(),
         };
-        let action_count = services.iter().map(|s| s.actions.len()).sum();
         Catalog {
-            action_count,
             services,
             service_index,
-            action_index,
             event_sources,
             source,
             mapper: OnceLock::new(),
@@ -333,23 +378,22 @@ impl Catalog {
         &self.mapper.get_or_init(|| mapping::Mapper::load(API_MAP_JSON)).0
     }
 
-    /// An action by name, case-insensitively (`"s3:getobject"` finds `s3:GetObject`). O(1).
+    /// An action by name, case-insensitively (`"s3:getobject"` finds `s3:GetObject`). A hash lookup of the
+    /// service and a binary search among its actions; parses the service on its first use.
     pub fn action(&self, name: &str) -> Option<ActionInfo<'_>> {
-        let found = match self.action_index.get(name) {
-            Some(found) => Some(found),
-            None if name.len() <= 128 => {
-                // Lower-case on the stack: no allocation per lookup.
-                let mut buf = [0u8; 128];
-                let lower = buf.get_mut(..name.len())?;
-                lower.copy_from_slice(name.as_bytes());
-                lower.make_ascii_lowercase();
-                self.action_index.get(std::str::from_utf8(lower).ok()?)
-            }
-            None => self.action_index.get(&name.to_ascii_lowercase()),
-        };
-        let &(si, ai) = found?;
-        let service = self.services.get(si)?;
-        Some(service.actions.get(ai)?.info(service))
+        let (prefix, action) = name.split_once(':')?;
+        let service = self.service_by_prefix(prefix)?;
+        let i = service
+            .actions
+            .binary_search_by(|a| cmp_ignore_ascii_case(&a.name, action))
+            .ok()?;
+        Some(service.actions.get(i)?.info(service))
+    }
+
+    /// Every action's full name (`s3:GetObject`), sorted case-insensitively — the order of
+    /// [`Catalog::expand`]`("*")` — without parsing any service.
+    pub fn action_names(&self) -> &'static [&'static str] {
+        &ACTION_NAMES
     }
 
     /// The actions an IAM action pattern covers (`*` any run, `?` one character; case-insensitive), sorted by
@@ -372,7 +416,7 @@ impl Catalog {
                 }
             }
             Some(_) => {
-                for service in &self.services {
+                for service in self.services.iter().map(LazyService::get) {
                     out.extend(
                         service
                             .actions
@@ -383,7 +427,7 @@ impl Catalog {
                 }
             }
             None if matcher.is_any() || (!pattern.is_empty() && pattern.bytes().all(|b| b == b'*')) => {
-                for service in &self.services {
+                for service in self.services.iter().map(LazyService::get) {
                     out.extend(service.actions.iter().map(|a| a.info(service)));
                 }
             }
@@ -407,13 +451,16 @@ impl Catalog {
 
     /// Every service, sorted by prefix.
     pub fn services(&self) -> impl ExactSizeIterator<Item = ServiceInfo<'_>> {
-        self.services.iter().map(|service| ServiceInfo {
-            prefix: &service.prefix,
-            name: &service.name,
-            resource_types: &service.resource_types,
-            condition_keys: &service.condition_keys,
-            service,
-        })
+        self.services
+            .iter()
+            .map(LazyService::get)
+            .map(|service| ServiceInfo {
+                prefix: &service.prefix,
+                name: &service.name,
+                resource_types: &service.resource_types,
+                condition_keys: &service.condition_keys,
+                service,
+            })
     }
 
     /// The closest known action to a misspelt one (`s3:GetObjct` → `s3:GetObject`), for "did you mean" hints.
@@ -427,7 +474,7 @@ impl Catalog {
                 .map(|a| a.full_name.as_str());
         }
         // A misspelt prefix: the same action name in the service whose prefix is closest...
-        let same_name = self.services.iter().filter_map(|s| {
+        let same_name = self.services.iter().map(LazyService::get).filter_map(|s| {
             s.actions
                 .iter()
                 .find(|a| a.name.eq_ignore_ascii_case(action))
@@ -440,13 +487,14 @@ impl Catalog {
         let all = self
             .services
             .iter()
+            .map(LazyService::get)
             .flat_map(|s| s.actions.iter().map(|a| (a.full_name.as_str(), a)));
         best_match(&lower, all, 0.85).map(|a| a.full_name.as_str())
     }
 
     /// The number of actions in the catalog.
     pub fn action_count(&self) -> usize {
-        self.action_count
+        ACTION_NAMES.len()
     }
 
     /// The IAM prefix of a CloudTrail `eventSource` (`monitoring.amazonaws.com` → `cloudwatch`): the API map's
@@ -497,10 +545,16 @@ impl Catalog {
         &self.source
     }
 
-    /// Problems met while parsing the embedded data (empty for a correct build; a test asserts it). Parses the
-    /// API map if that has not happened yet.
+    /// Problems met while parsing the embedded data (empty for a correct build; a test asserts it). Parses
+    /// every service and the API map that have not been parsed yet.
     pub fn load_errors(&self) -> Vec<String> {
         let mut errors = self.load_errors.clone();
+        for service in &self.services {
+            service.get();
+            if let Some((_, e)) = service.parsed.get() {
+                errors.extend(e.iter().cloned());
+            }
+        }
         errors.extend(
             self.mapper
                 .get_or_init(|| mapping::Mapper::load(API_MAP_JSON))
@@ -516,7 +570,7 @@ impl Catalog {
             Some(&i) => i,
             None => *self.service_index.get(&prefix.to_ascii_lowercase())?,
         };
-        self.services.get(index)
+        self.services.get(index).map(LazyService::get)
     }
 }
 

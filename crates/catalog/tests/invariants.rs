@@ -217,3 +217,14 @@ fn actions_without_api_method_are_the_permission_only_ones() {
         without.len()
     );
 }
+
+#[test]
+fn action_names_list_the_expansion_of_star_in_its_order() {
+    let cat = catalog();
+    let expanded: Vec<&str> = cat.expand("*").into_iter().map(|a| a.full_name).collect();
+    assert_eq!(cat.action_names(), expanded.as_slice());
+    for name in cat.action_names() {
+        let found = cat.action(&name.to_ascii_uppercase()).map(|a| a.full_name);
+        assert_eq!(found, Some(*name), "lookup of {name} in upper case");
+    }
+}

@@ -170,10 +170,11 @@ struct Universe {
 fn universe() -> &'static Universe {
     static U: OnceLock<Universe> = OnceLock::new();
     U.get_or_init(|| {
+        // The names alone: no service of the catalog is parsed for them.
         let names: Vec<String> = pare_catalog::catalog()
-            .expand("*")
-            .into_iter()
-            .map(|a| a.full_name.to_string())
+            .action_names()
+            .iter()
+            .map(|a| a.to_string())
             .collect();
         let index = names
             .iter()
