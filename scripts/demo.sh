@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --locked -q -p pare
-pare=./target/release/pare
-out=target/demo
+pare="${CARGO_TARGET_DIR:-target}/release/pare"
+out="${CARGO_TARGET_DIR:-target}/demo"
 mkdir -p "$out"
 
 echo "== pare replay fixtures/cloudtrail-real (2,248 real CloudTrail records)"

@@ -2,17 +2,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use serde_json::{json, Value};
-use std::path::Path;
-use std::process::{Command, Output};
 
-fn pare(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pare"))
-        .current_dir(dir)
-        .args(args)
-        .env("CI", "1")
-        .output()
-        .unwrap()
-}
+mod support;
+use support::pare_in as pare;
 
 fn action(name: &str, resources: &[&str]) -> Value {
     json!({

@@ -1,17 +1,11 @@
 //! `pare lint` end to end: text and JSON output, exit codes.
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
-use std::process::{Command, Output};
+
+mod support;
+use support::pare;
 
 const LINT: &str = "../../fixtures/policies/lint";
-
-fn pare(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pare"))
-        .args(args)
-        .env("CI", "1")
-        .output()
-        .expect("run pare")
-}
 
 #[test]
 fn clean_policy_exits_zero() {

@@ -2,17 +2,11 @@
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 use std::path::Path;
-use std::process::{Command, Output};
+
+mod support;
+use support::pare;
 
 const ROOT: &str = "../../fixtures/policies";
-
-fn pare(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pare"))
-        .args(args)
-        .env("CI", "1")
-        .output()
-        .expect("run pare")
-}
 
 fn fixture(p: &str) -> String {
     format!("{ROOT}/{p}")

@@ -7,23 +7,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod support;
+use support::{pare, root};
 
 fn scenario() -> PathBuf {
     root().join("fixtures/scenarios/reports-app")
-}
-
-fn pare(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pare"))
-        .args(args)
-        .env("CI", "1")
-        .env_remove("RUST_LOG")
-        .output()
-        .unwrap()
 }
 
 /// Writes the scenario's usage summary and policy snapshot into `dir`.

@@ -6,20 +6,14 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod support;
+use support::pare_in;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
         .canonicalize()
         .unwrap()
-}
-
-fn pare_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pare"))
-        .args(args)
-        .current_dir(dir)
-        .env("CI", "1")
-        .output()
-        .expect("run pare")
 }
 
 fn ok(o: &Output) {
