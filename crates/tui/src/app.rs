@@ -2,7 +2,7 @@
 //! the heavy or blocking work (reading, replaying and analysing; proposals; event look-ups; writing files)
 //! off the UI thread. It feeds [`Action`]s to [`update`] and draws [`State`].
 
-use crate::data::Data;
+use crate::data::{Data, Listing, UsageDigest};
 use crate::keys::action_for;
 use crate::state::{Effect, LoadProgress, ProposalResult, State};
 use crate::update::{proposal_diff, update, Action};
@@ -142,7 +142,7 @@ pub fn run(options: Options) -> Result<(), TuiError> {
 /// for on `priority` first (each request replaces the previous one; see [`Effect::Analyze`]), then the rest
 /// in list order, sending each result as an [`Action::Analysed`]. Returns when all are done or the UI is gone.
 pub fn analyze(data: &Data, priority: &Receiver<Vec<usize>>, tx: &Sender<Action>) {
-    let n = data.principals.len();
+    let n = data.principals().len();
     let mut done = vec![false; n];
     let mut first: Vec<usize> = Vec::new();
     let mut next = 0;
@@ -165,7 +165,9 @@ pub fn analyze(data: &Data, priority: &Receiver<Vec<usize>>, tx: &Sender<Action>
     );
 }
 
-/// Reads and replays the inputs and builds the principals list (no analysis), reporting progress.
+/// Reads and replays the inputs and builds the principals list (no analysis), reporting progress. Opened
+/// with a usage summary and no logs, the list is made first from a digest of the summary read at the same
+/// time as the policies, and sent as [`Action::Listed`] before the summary is read in full.
 pub fn load(options: &Options, tx: &Sender<Action>) -> Result<Data, String> {
     let stage = |stage: &str| {
         let _ = tx.send(Action::Progress(LoadProgress {
@@ -173,10 +175,34 @@ pub fn load(options: &Options, tx: &Sender<Action>) -> Result<Data, String> {
             ..LoadProgress::default()
         }));
     };
+    let read_usage =
+        |path: &Path| UsageSummary::read(path).map_err(|e| format!("cannot read the usage summary: {e}"));
+    if let (Some(path), true) = (&options.usage, options.logs.is_empty()) {
+        stage(&format!("reading {}…", path.display()));
+        let (digest, snapshot) = std::thread::scope(|s| {
+            let policies = s.spawn(|| read_policies(options));
+            let digest = UsageDigest::read(path);
+            (digest, policies.join())
+        });
+        let snapshot = snapshot.map_err(|_| "reading the policies stopped unexpectedly".to_string())??;
+        let Some(digest) = digest else {
+            // Not readable as a summary: the full read says why.
+            return Ok(Data::new(read_usage(path)?, snapshot, Vec::new()));
+        };
+        let listing = Arc::new(Listing::new(&digest, snapshot.as_ref()));
+        drop(digest);
+        let _ = tx.send(Action::Listed(listing.clone()));
+        return Ok(Data::with_listing(
+            listing,
+            read_usage(path)?,
+            snapshot,
+            Vec::new(),
+        ));
+    }
     let mut usage = match &options.usage {
         Some(path) => {
             stage(&format!("reading {}…", path.display()));
-            UsageSummary::read(path).map_err(|e| format!("cannot read the usage summary: {e}"))?
+            read_usage(path)?
         }
         None => UsageSummary::empty(),
     };
@@ -205,18 +231,26 @@ pub fn load(options: &Options, tx: &Sender<Action>) -> Result<Data, String> {
             usage = replayed;
         }
     }
-    let snapshot: Option<Snapshot> = if options.policies.is_empty() {
-        None
-    } else {
+    if !options.policies.is_empty() {
         stage("reading the policies…");
-        let load = pare_load::LoadOptions {
-            strict: false,
-            params: options.params.clone(),
-        };
-        Some(pare_load::load_sources(&options.policies, &load).map_err(|e| e.to_string())?)
-    };
+    }
+    let snapshot = read_policies(options)?;
     stage("listing the principals…");
     Ok(Data::new(usage, snapshot, options.logs.clone()))
+}
+
+/// The policy snapshot of `options.policies` (`None` when there are none).
+fn read_policies(options: &Options) -> Result<Option<Snapshot>, String> {
+    if options.policies.is_empty() {
+        return Ok(None);
+    }
+    let load = pare_load::LoadOptions {
+        strict: false,
+        params: options.params.clone(),
+    };
+    pare_load::load_sources(&options.policies, &load)
+        .map(Some)
+        .map_err(|e| e.to_string())
 }
 
 fn run_effect(state: &State, effect: Effect, tx: &Sender<Action>) {

@@ -5,9 +5,12 @@
 use pare_graph::report::{PrincipalAnalysis, StatementRef};
 use pare_graph::PermissionGraph;
 use pare_load::snapshot::{PrincipalKind, Snapshot};
-use pare_trail::usage::{ActionUsage, UsageSummary};
+use pare_trail::usage::{ActionUsage, PrincipalType, UsageSummary, Window};
+use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
 
 /// What the principals list shows of one principal before (and without) its analysis: read straight from
 /// the usage summary and the snapshot.
@@ -33,12 +36,110 @@ pub struct PrincipalInfo {
     pub policies: usize,
 }
 
-/// Everything loaded, shared read-only between the UI and the workers.
-#[derive(Debug)]
-pub struct Data {
+/// What the principals list needs of a usage summary: per principal, its actions' names, counts and last
+/// calls. Read from a summary file without the rest (resources, event names, sample ids), so a large
+/// summary lists its principals long before it is fully read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct UsageDigest {
+    /// The schema identifier (`pare.usage/v1`).
+    #[serde(default)]
+    pub schema: Option<String>,
+    /// The usage window.
+    #[serde(default)]
+    pub window: Option<Window>,
+    /// The principals.
+    #[serde(default)]
+    pub principals: Vec<PrincipalDigest>,
+}
+
+/// One principal of a [`UsageDigest`].
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct PrincipalDigest {
+    /// Its identifier.
+    pub arn: String,
+    /// Its kind.
+    pub r#type: PrincipalType,
+    /// Its actions.
+    #[serde(default)]
+    pub actions: Vec<ActionDigest>,
+}
+
+/// One action of a [`PrincipalDigest`].
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ActionDigest {
+    /// The action.
+    pub action: String,
+    /// Calls.
+    pub count: u64,
+    /// Latest call.
+    pub last_seen: String,
+}
+
+impl UsageDigest {
+    /// The digest of a summary in memory.
+    pub fn of(usage: &UsageSummary) -> UsageDigest {
+        UsageDigest {
+            schema: Some(usage.schema.clone()),
+            window: usage.window.clone(),
+            principals: usage
+                .principals
+                .iter()
+                .map(|p| PrincipalDigest {
+                    arn: p.arn.clone(),
+                    r#type: p.r#type,
+                    actions: p
+                        .actions
+                        .iter()
+                        .map(|a| ActionDigest {
+                            action: a.action.clone(),
+                            count: a.count,
+                            last_seen: a.last_seen.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Reads the digest of a summary file (one pass, skipping what the list does not show). `None` when the
+    /// file cannot be read this way: [`UsageSummary::read`] then says what is wrong with it.
+    pub fn read(path: &Path) -> Option<UsageDigest> {
+        let bytes = std::fs::read(path).ok()?;
+        let digest: UsageDigest = serde_json::from_slice(&bytes).ok()?;
+        (digest.schema.as_deref() == Some(pare_trail::usage::SCHEMA)).then_some(digest)
+    }
+}
+
+/// The principals list: what the first frame shows, before any analysis.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Listing {
     /// Every user, role and observed principal, sorted by ARN: the principals `pare_graph` analyses, in
     /// the order of `pare.analysis/v1`. Indices into this list name principals everywhere in the state.
     pub principals: Vec<PrincipalInfo>,
+    /// The usage window.
+    pub window: Option<Window>,
+}
+
+impl Listing {
+    /// Joins the usage digest and the snapshot; cheap (one pass over each, no analysis).
+    pub fn new(usage: &UsageDigest, snapshot: Option<&Snapshot>) -> Listing {
+        Listing {
+            principals: principal_list(usage, snapshot),
+            window: usage.window.clone(),
+        }
+    }
+
+    /// The index of a principal in [`Listing::principals`].
+    pub fn index_of(&self, arn: &str) -> Option<usize> {
+        self.principals.binary_search_by(|p| p.arn.as_str().cmp(arn)).ok()
+    }
+}
+
+/// Everything loaded, shared read-only between the UI and the workers.
+#[derive(Debug)]
+pub struct Data {
+    /// The principals list (indices into it name principals everywhere in the state).
+    pub listing: Arc<Listing>,
     /// The usage summary (empty when opened with a snapshot only).
     pub usage: UsageSummary,
     /// The policy snapshot, when one was given.
@@ -76,18 +177,33 @@ impl Slot {
 impl Data {
     /// Joins `usage` and `snapshot` into the principals list; cheap (one pass over each, no analysis).
     pub fn new(usage: UsageSummary, snapshot: Option<Snapshot>, logs: Vec<String>) -> Data {
-        let principals = principal_list(&usage, snapshot.as_ref());
+        let listing = Arc::new(Listing::new(&UsageDigest::of(&usage), snapshot.as_ref()));
+        Data::with_listing(listing, usage, snapshot, logs)
+    }
+
+    /// The data with a listing already made from the same usage and snapshot (by [`UsageDigest::read`]).
+    pub fn with_listing(
+        listing: Arc<Listing>,
+        usage: UsageSummary,
+        snapshot: Option<Snapshot>,
+        logs: Vec<String>,
+    ) -> Data {
         Data {
-            principals,
+            listing,
             usage,
             snapshot,
             logs,
         }
     }
 
-    /// The index of a principal in [`Data::principals`].
+    /// The principals list.
+    pub fn principals(&self) -> &[PrincipalInfo] {
+        &self.listing.principals
+    }
+
+    /// The index of a principal in the principals list.
     pub fn index_of(&self, arn: &str) -> Option<usize> {
-        self.principals.binary_search_by(|p| p.arn.as_str().cmp(arn)).ok()
+        self.listing.index_of(arn)
     }
 
     /// Analyses the principals at `indices`, in that order, with one permission graph (built first), and
@@ -101,7 +217,7 @@ impl Data {
         let empty = Snapshot::default();
         let graph = PermissionGraph::build(self.snapshot.as_ref().unwrap_or(&empty), &self.usage);
         while let Some(i) = next() {
-            let Some(info) = self.principals.get(i) else {
+            let Some(info) = self.principals().get(i) else {
                 continue;
             };
             let slot = match graph.analyze_principal(&info.arn) {
@@ -119,8 +235,8 @@ impl Data {
 
     /// Every principal's analysis, in list order (synchronously, on this thread).
     pub fn analyze_all(&self) -> Vec<Slot> {
-        let mut out = vec![Slot::Pending; self.principals.len()];
-        let mut todo = 0..self.principals.len();
+        let mut out = vec![Slot::Pending; self.principals().len()];
+        let mut todo = 0..self.principals().len();
         self.analyze_each(
             || todo.next(),
             |i, slot| {
@@ -182,7 +298,7 @@ impl Data {
 
 /// The principals `pare_graph` analyses (declared users and roles, and every observed principal that is not
 /// a declared group), with what the usage summary and the snapshot say of each, sorted by ARN.
-pub fn principal_list(usage: &UsageSummary, snapshot: Option<&Snapshot>) -> Vec<PrincipalInfo> {
+pub fn principal_list(usage: &UsageDigest, snapshot: Option<&Snapshot>) -> Vec<PrincipalInfo> {
     let mut out: BTreeMap<&str, PrincipalInfo> = BTreeMap::new();
     let mut groups: BTreeMap<&str, usize> = BTreeMap::new();
     if let Some(s) = snapshot {
@@ -215,10 +331,16 @@ pub fn principal_list(usage: &UsageSummary, snapshot: Option<&Snapshot>) -> Vec<
             });
         }
     }
+    // A summary may name a principal twice (normalising merges them): count distinct actions.
+    let mut actions: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for u in &usage.principals {
         if groups.contains_key(u.arn.as_str()) {
             continue;
         }
+        actions
+            .entry(&u.arn)
+            .or_default()
+            .extend(u.actions.iter().map(|a| a.action.as_str()));
         let info = out.entry(&u.arn).or_insert_with(|| PrincipalInfo {
             arn: u.arn.clone(),
             kind: "undeclared",
@@ -233,11 +355,15 @@ pub fn principal_list(usage: &UsageSummary, snapshot: Option<&Snapshot>) -> Vec<
         info.observed = true;
         info.usage_type = Some(format!("{:?}", u.r#type));
         info.calls += u.actions.iter().map(|a| a.count).sum::<u64>();
-        info.actions += u.actions.len();
         if let Some(last) = u.actions.iter().map(|a| a.last_seen.as_str()).max() {
             if last > info.last_seen.as_str() {
                 info.last_seen = last.to_string();
             }
+        }
+    }
+    for (arn, set) in actions {
+        if let Some(info) = out.get_mut(arn) {
+            info.actions = set.len();
         }
     }
     out.into_values().collect()
@@ -411,7 +537,7 @@ pub fn ready(slots: &[Slot]) -> impl Iterator<Item = (usize, &PrincipalAnalysis)
         .filter_map(|(i, s)| s.ready().map(|p| (i, p)))
 }
 
-/// One assume edge of the graph: the principal (index into [`Data::principals`]) and its link (index into
+/// One assume edge of the graph: the principal (index into [`Listing::principals`]) and its link (index into
 /// its `assumes`).
 pub type EdgeRef = (usize, usize);
 

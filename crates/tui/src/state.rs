@@ -1,6 +1,6 @@
 //! The one [`State`] of the application, with enums for what is shown ([`Screen`], [`Mode`], [`Pane`]).
 
-use crate::data::{ActionRow, Data, PrincipalInfo, Slot};
+use crate::data::{ActionRow, Data, Listing, PrincipalInfo, Slot};
 use crate::diff::DiffLine;
 use pare_propose::{Format, Strictness};
 use std::sync::Arc;
@@ -230,15 +230,36 @@ pub enum Effect {
         /// The event id.
         id: String,
     },
-    /// Analyse these principals (indices into [`Data::principals`]) first, in this order, then the rest;
+    /// Analyse these principals (indices into [`Listing::principals`](crate::data::Listing::principals)) first, in this order, then the rest;
     /// replaces the previous request.
     Analyze(Vec<usize>),
+}
+
+/// What the principals list sorts by, from a principal's analysis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scores {
+    /// [`crate::data::unused_fraction`].
+    pub unused: f64,
+    /// [`crate::data::risk`].
+    pub risk: u32,
+}
+
+impl Scores {
+    /// The scores of an analysis.
+    pub fn of(p: &pare_graph::report::PrincipalAnalysis) -> Scores {
+        Scores {
+            unused: crate::data::unused_fraction(p),
+            risk: crate::data::risk(p),
+        }
+    }
 }
 
 /// The whole state of the application.
 #[derive(Debug)]
 pub struct State {
-    /// What was loaded (`None` while loading).
+    /// The principals list (`None` until the inputs are listed).
+    pub listing: Option<Arc<Listing>>,
+    /// What was loaded (`None` until the inputs are fully read: the list may be shown before).
     pub data: Option<Arc<Data>>,
     /// Loading progress.
     pub progress: LoadProgress,
@@ -264,17 +285,19 @@ pub struct State {
     pub diff_query: String,
     /// Text being typed (search or path).
     pub input: String,
-    /// Each principal's analysis (parallel to [`Data::principals`]), filled as results arrive.
+    /// Each principal's analysis (parallel to [`Listing::principals`](crate::data::Listing::principals)), filled as results arrive.
     pub analyses: Vec<Slot>,
+    /// The sort keys of each analysed principal (parallel to [`Listing::principals`](crate::data::Listing::principals)), computed once on arrival.
+    pub scores: Vec<Option<Scores>>,
     /// How many analyses have arrived (ready or failed).
     pub analysed: usize,
     /// The principals last asked to be analysed first (see [`Effect::Analyze`]).
     pub requested: Vec<usize>,
-    /// Indices into [`Data::principals`], sorted and filtered.
+    /// Indices into [`Listing::principals`](crate::data::Listing::principals), sorted and filtered.
     pub principal_order: Vec<usize>,
     /// Cursor over the principals list.
     pub principals_cursor: Cursor,
-    /// The principal shown (index into [`Data::principals`]).
+    /// The principal shown (index into [`Listing::principals`](crate::data::Listing::principals)).
     pub principal: Option<usize>,
     /// The action categories listed.
     pub filter: Filter,
@@ -322,6 +345,7 @@ impl State {
     /// A state waiting for its data.
     pub fn new(color: bool) -> State {
         State {
+            listing: None,
             data: None,
             progress: LoadProgress::default(),
             error: None,
@@ -336,6 +360,7 @@ impl State {
             diff_query: String::new(),
             input: String::new(),
             analyses: Vec::new(),
+            scores: Vec::new(),
             analysed: 0,
             requested: Vec::new(),
             principal_order: Vec::new(),
@@ -383,7 +408,7 @@ impl State {
 
     /// The principal shown, from the principals list.
     pub fn current_info(&self) -> Option<&PrincipalInfo> {
-        self.data.as_ref()?.principals.get(self.principal?)
+        self.listing.as_ref()?.principals.get(self.principal?)
     }
 
     /// The analysis of the principal shown, once it has arrived.

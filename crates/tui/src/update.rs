@@ -1,7 +1,7 @@
 //! [`Action`]s and the pure [`update`] function: every change of [`State`] goes through it, and it does no
 //! I/O (work for the runtime is queued in [`State::effects`]).
 
-use crate::data::{self, Category, Data, Slot};
+use crate::data::{self, Category, Listing, Slot};
 use crate::diff::{Change, DiffLine};
 use crate::state::{
     first_visible, Cursor, Effect, EventView, Filter, LoadProgress, Mode, Pane, ProposalResult, ProposalView,
@@ -16,11 +16,14 @@ use std::sync::Arc;
 pub enum Action {
     /// Loading progressed.
     Progress(LoadProgress),
-    /// Loading finished: the principals list can be shown (their analyses follow as [`Action::Analysed`]).
-    Loaded(Arc<Data>),
+    /// The principals list was made (before the inputs are fully read): it can be shown.
+    Listed(Arc<Listing>),
+    /// Loading finished (the principals list with it, when not [`Action::Listed`] before); the analyses
+    /// follow as [`Action::Analysed`].
+    Loaded(Arc<crate::data::Data>),
     /// The analysis of one principal arrived from the analysis worker.
     Analysed {
-        /// Its index in [`Data::principals`].
+        /// Its index in [`Listing::principals`](crate::data::Listing::principals).
         index: usize,
         /// The analysis, or why there is none.
         slot: Slot,
@@ -115,15 +118,27 @@ pub fn update(state: &mut State, action: Action) {
 fn apply(state: &mut State, action: Action) {
     match action {
         Action::Progress(p) => state.progress = p,
+        Action::Listed(listing) => listed(state, listing),
         Action::Loaded(data) => {
-            state.analyses = vec![Slot::Pending; data.principals.len()];
-            state.analysed = 0;
-            state.requested.clear();
+            let same = state
+                .listing
+                .as_ref()
+                .is_some_and(|l| Arc::ptr_eq(l, &data.listing));
+            if !same {
+                listed(state, data.listing.clone());
+            }
             state.data = Some(data);
-            state.screen = Screen::Principals;
-            state.back.clear();
-            state.error = None;
-            refresh_principals(state);
+            // Asked for before the inputs were fully read: ask again now the data is there.
+            if let ProposalView::Computing {
+                principal,
+                strictness,
+            } = &state.proposal
+            {
+                state.effects.push(Effect::Propose {
+                    principal: principal.clone(),
+                    strictness: *strictness,
+                });
+            }
         }
         Action::Analysed { index, slot } => analysed(state, index, slot),
         Action::LoadFailed(e) => {
@@ -240,7 +255,7 @@ fn apply(state: &mut State, action: Action) {
             }
         }
         Action::ShowGraph => {
-            if state.data.is_some() && state.screen != Screen::Graph && state.mode == Mode::Normal {
+            if state.listing.is_some() && state.screen != Screen::Graph && state.mode == Mode::Normal {
                 push(state, Screen::Graph);
                 state.pane = Pane::First;
             }
@@ -289,6 +304,19 @@ fn apply(state: &mut State, action: Action) {
     }
 }
 
+/// Shows a (new) principals list, every analysis pending.
+fn listed(state: &mut State, listing: Arc<Listing>) {
+    state.analyses = vec![Slot::Pending; listing.principals.len()];
+    state.scores = vec![None; listing.principals.len()];
+    state.analysed = 0;
+    state.requested.clear();
+    state.listing = Some(listing);
+    state.screen = Screen::Principals;
+    state.back.clear();
+    state.error = None;
+    refresh_principals(state);
+}
+
 /// Stores an arriving analysis; re-sorts the list when it is sorted by a column the analysis fills (keeping
 /// the selected principal selected), and fills the principal's view when it is the one shown.
 fn analysed(state: &mut State, index: usize, slot: Slot) {
@@ -299,6 +327,9 @@ fn analysed(state: &mut State, index: usize, slot: Slot) {
         state.analysed += 1;
     }
     *current = slot;
+    if let Some(scores) = state.scores.get_mut(index) {
+        *scores = current.ready().map(crate::state::Scores::of);
+    }
     if matches!(state.sort, Sort::Unused | Sort::Risk) {
         resort(state);
     }
@@ -311,7 +342,7 @@ fn analysed(state: &mut State, index: usize, slot: Slot) {
 /// Asks the runtime to analyse first what the user is looking at: the principal shown, the selected row,
 /// then the rest of the visible page (only when that changed and is still pending).
 fn prioritize(state: &mut State) {
-    if state.data.is_none() {
+    if state.listing.is_none() {
         return;
     }
     let pending = |s: &State, i: usize| s.analyses.get(i).is_some_and(Slot::is_pending);
@@ -443,26 +474,25 @@ fn desc_known<T: PartialOrd>(a: Option<T>, b: Option<T>) -> Ordering {
     }
 }
 
-/// The principals (indices into [`Data::principals`]) matching the query, in the current sort order.
+/// The principals (indices into [`Listing::principals`](crate::data::Listing::principals)) matching the query, in the current sort order.
 fn sorted_order(state: &State) -> Vec<usize> {
-    let Some(data) = state.data.as_ref() else {
+    let Some(listing) = state.listing.as_ref() else {
         return Vec::new();
     };
     let q = state.principal_query.to_lowercase();
-    let ps = &data.principals;
+    let ps = &listing.principals;
     let mut order: Vec<usize> = (0..ps.len())
         .filter(|&i| q.is_empty() || ps[i].arn.to_lowercase().contains(&q) || ps[i].kind.contains(&q))
         .collect();
     let by_name = |a: &usize, b: &usize| ps[*a].arn.cmp(&ps[*b].arn);
-    let a = |i: usize| state.analysis(i);
+    let score = |i: usize| state.scores.get(i).copied().flatten();
     match state.sort {
         Sort::Name => order.sort_by(by_name),
         Sort::Unused => order.sort_by(|x, y| {
-            desc_known(a(*x).map(data::unused_fraction), a(*y).map(data::unused_fraction))
-                .then_with(|| by_name(x, y))
+            desc_known(score(*x).map(|s| s.unused), score(*y).map(|s| s.unused)).then_with(|| by_name(x, y))
         }),
         Sort::Risk => order.sort_by(|x, y| {
-            desc_known(a(*x).map(data::risk), a(*y).map(data::risk)).then_with(|| by_name(x, y))
+            desc_known(score(*x).map(|s| s.risk), score(*y).map(|s| s.risk)).then_with(|| by_name(x, y))
         }),
         Sort::Activity => order.sort_by(|x, y| ps[*y].calls.cmp(&ps[*x].calls).then_with(|| by_name(x, y))),
     }
@@ -491,13 +521,13 @@ pub fn refresh_rows(state: &mut State) {
 }
 
 fn open(state: &mut State) {
-    let Some(data) = state.data.clone() else {
+    let Some(listing) = state.listing.clone() else {
         return;
     };
     match state.screen {
         Screen::Principals => {
             if let Some(&i) = state.principal_order.get(state.principals_cursor.selected) {
-                open_principal(state, &data, i);
+                open_principal(state, &listing, i);
             }
         }
         Screen::Principal => {
@@ -513,7 +543,7 @@ fn open(state: &mut State) {
             let ids = sample_ids(state);
             if let Some(id) = ids.get(state.events_cursor.selected) {
                 state.pane = Pane::Second;
-                if data.logs.is_empty() {
+                if state.data.as_ref().is_none_or(|d| d.logs.is_empty()) {
                     state.event = EventView::Unavailable(
                         "event JSON not loaded; open with --logs to read it from the log files".to_string(),
                     );
@@ -529,22 +559,22 @@ fn open(state: &mut State) {
                     .get(state.edges_cursor.selected)
                     .and_then(|&(i, j)| {
                         let role = &state.analysis(i)?.assumes.get(j)?.role;
-                        Some(data.index_of(role).unwrap_or(i))
+                        Some(listing.index_of(role).unwrap_or(i))
                     }),
                 Pane::Second => data::graph_paths(&state.analyses, &state.graph_query)
                     .get(state.paths_cursor.selected)
                     .map(|&(i, _)| i),
             };
             if let Some(i) = target {
-                open_principal(state, &data, i);
+                open_principal(state, &listing, i);
             }
         }
         _ => {}
     }
 }
 
-fn open_principal(state: &mut State, data: &Data, i: usize) {
-    if i >= data.principals.len() {
+fn open_principal(state: &mut State, listing: &Listing, i: usize) {
+    if i >= listing.principals.len() {
         return;
     }
     state.principal = Some(i);
@@ -638,7 +668,7 @@ fn move_by(state: &mut State, d: isize) {
         state.help_scroll = scroll(state.help_scroll, d, crate::view::HELP.len());
         return;
     }
-    if state.data.is_none() {
+    if state.listing.is_none() {
         return;
     }
     match state.screen {

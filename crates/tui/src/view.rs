@@ -352,6 +352,20 @@ pub fn fit(parts: &[(String, u8)], width: usize) -> String {
     join(&keep)
 }
 
+/// `text` in at most `max` columns (at least 3), its middle replaced by `…` when it does not fit.
+pub fn elide(text: &str, max: usize) -> String {
+    let n = text.chars().count();
+    let max = max.max(3);
+    if n <= max {
+        return text.to_string();
+    }
+    let head = (max - 1).div_ceil(2);
+    let tail = max - 1 - head;
+    let start: String = text.chars().take(head).collect();
+    let end: String = text.chars().skip(n - tail).collect();
+    format!("{start}…{end}")
+}
+
 /// A time as its date on narrow terminals (sanitised).
 fn when(text: &str, width: u16) -> String {
     if width < WIDE {
@@ -363,7 +377,7 @@ fn when(text: &str, width: u16) -> String {
 
 fn render_principals(state: &State, area: Rect, buf: &mut Buffer) {
     let t = theme(state);
-    let Some(d) = &state.data else { return };
+    let Some(d) = &state.listing else { return };
     let [head, table] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
     let total = d.principals.len();
     let declared = d.principals.iter().filter(|p| p.declared).count();
@@ -391,7 +405,6 @@ fn render_principals(state: &State, area: Rect, buf: &mut Buffer) {
         width,
     );
     let window = d
-        .usage
         .window
         .as_ref()
         .map(|w| {
@@ -402,17 +415,20 @@ fn render_principals(state: &State, area: Rect, buf: &mut Buffer) {
             )
         })
         .unwrap_or_else(|| "no usage".to_string());
+    let shown = format!("{}/{total} shown", state.principal_order.len());
+    // A filter too long for the line keeps its start and end, so the count beside it stays visible.
+    let room = width.saturating_sub(shown.chars().count() + " · filter ``".chars().count());
     let line2 = fit(
         &[
             (
                 if state.principal_query.is_empty() {
                     String::new()
                 } else {
-                    format!("filter `{}`", s(&state.principal_query))
+                    format!("filter `{}`", elide(&s(&state.principal_query), room))
                 },
                 0,
             ),
-            (format!("{}/{total} shown", state.principal_order.len()), 0),
+            (shown, 0),
             (format!("sort: {}", state.sort.label()), 1),
             (window, 2),
         ],
@@ -947,7 +963,7 @@ fn render_proposal(state: &State, area: Rect, buf: &mut Buffer) {
 
 fn render_graph(state: &State, area: Rect, buf: &mut Buffer) {
     let t = theme(state);
-    let Some(d) = &state.data else { return };
+    let Some(d) = &state.listing else { return };
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
     let analysing = if state.analysed < d.principals.len() {

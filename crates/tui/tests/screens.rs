@@ -51,7 +51,10 @@ fn scenario_data() -> Arc<Data> {
 fn drain(state: &mut State) {
     while !state.effects.is_empty() {
         for effect in std::mem::take(&mut state.effects) {
-            let data = state.data.clone().unwrap();
+            // Before the data is loaded the runtime has nothing to run them on either.
+            let Some(data) = state.data.clone() else {
+                continue;
+            };
             match effect {
                 Effect::Propose {
                     principal,
@@ -116,7 +119,7 @@ fn select_principal(state: &mut State, arn_part: &str) {
     press(state, KeyCode::Enter);
     press(state, KeyCode::Enter);
     assert_eq!(state.screen, Screen::Principal);
-    assert!(state.current_principal().unwrap().arn.contains(arn_part));
+    assert!(state.current_info().unwrap().arn.contains(arn_part));
 }
 
 #[test]
@@ -144,7 +147,7 @@ fn principals_list_sorts_and_filters() {
     let mut state = State::with_analysis(graph_data(), false);
     snap("principals", &state);
     let names = |s: &State| -> Vec<String> {
-        let d = s.data.as_ref().unwrap();
+        let d = s.listing.as_ref().unwrap();
         s.principal_order
             .iter()
             .map(|&i| d.principals[i].arn.clone())
@@ -171,7 +174,10 @@ fn principals_list_sorts_and_filters() {
     assert!(!names(&state).is_empty());
     press(&mut state, KeyCode::Esc);
     assert_eq!(state.mode, Mode::Normal);
-    assert_eq!(names(&state).len(), state.data.as_ref().unwrap().principals.len());
+    assert_eq!(
+        names(&state).len(),
+        state.listing.as_ref().unwrap().principals.len()
+    );
 }
 
 #[test]
@@ -436,7 +442,7 @@ fn analyses(data: &Data) -> Vec<Slot> {
 
 fn arn_at(state: &State, row: usize) -> String {
     let i = state.principal_order[row];
-    state.data.as_ref().unwrap().principals[i].arn.clone()
+    state.listing.as_ref().unwrap().principals[i].arn.clone()
 }
 
 fn selected_arn(state: &State) -> String {
@@ -459,10 +465,10 @@ fn last_request(state: &State) -> Vec<usize> {
 fn the_list_is_built_without_analysis_and_matches_it() {
     let data = graph_data();
     let analysis = PermissionGraph::build(data.snapshot.as_ref().unwrap(), &data.usage).analyze();
-    let arns: Vec<&str> = data.principals.iter().map(|p| p.arn.as_str()).collect();
+    let arns: Vec<&str> = data.principals().iter().map(|p| p.arn.as_str()).collect();
     let expected: Vec<&str> = analysis.principals.iter().map(|p| p.arn.as_str()).collect();
     assert_eq!(arns, expected);
-    for (info, p) in data.principals.iter().zip(&analysis.principals) {
+    for (info, p) in data.principals().iter().zip(&analysis.principals) {
         assert_eq!(info.kind, p.kind, "{}", p.arn);
         assert_eq!(info.declared, p.declared, "{}", p.arn);
         assert_eq!(info.observed, p.observed, "{}", p.arn);
@@ -473,7 +479,7 @@ fn the_list_is_built_without_analysis_and_matches_it() {
     for (slot, p) in slots.iter().zip(&analysis.principals) {
         assert_eq!(slot.ready(), Some(p));
     }
-    let alice = data.principals[data.index_of("arn:aws:iam::111122223333:user/alice").unwrap()].clone();
+    let alice = data.principals()[data.index_of("arn:aws:iam::111122223333:user/alice").unwrap()].clone();
     assert_eq!(alice.policies, 2);
     assert_eq!(alice.actions, 8);
     assert_eq!(alice.last_seen, "2026-11-07T17:45:12Z");
@@ -703,6 +709,17 @@ fn the_header_keeps_filter_and_counts_at_80_columns() {
     let text = render(&state, 80, 24);
     let line = text.lines().nth(2).unwrap();
     assert!(line.contains("0/2 shown") && !line.contains("window"), "{line}");
+    // A filter longer than the line is elided in its middle; the count stays.
+    typed(&mut state, &"x".repeat(100));
+    let text = render(&state, 80, 24);
+    let line = text.lines().nth(2).unwrap();
+    assert!(
+        line.starts_with("filter `reports-batch-and-") && line.ends_with("xx` · 0/2 shown"),
+        "{line}"
+    );
+    assert_eq!(line.chars().count(), 80, "{line}");
+    assert_eq!(pare_tui::view::elide("abcdefgh", 5), "ab…gh");
+    assert_eq!(pare_tui::view::elide("abc", 5), "abc");
     assert_eq!(
         pare_tui::view::fit(&[("a".into(), 0), ("bbbb".into(), 2), ("cc".into(), 1)], 8),
         "a · cc"
@@ -711,4 +728,64 @@ fn the_header_keeps_filter_and_counts_at_80_columns() {
         pare_tui::view::fit(&[("a".into(), 0), ("(b)".into(), 2)], 8),
         "a (b)"
     );
+}
+
+#[test]
+fn the_list_is_shown_before_the_summary_is_fully_read() {
+    let options = Options {
+        usage: Some(root().join("fixtures/graph/usage.json")),
+        policies: vec![root().join("fixtures/graph/snapshot.json").display().to_string()],
+        ..Options::default()
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let data = Arc::new(load(&options, &tx).unwrap());
+    drop(tx);
+    let listed: Vec<Arc<pare_tui::data::Listing>> = rx
+        .iter()
+        .filter_map(|a| match a {
+            Action::Listed(l) => Some(l),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(listed.len(), 1);
+    // The digest gives the list the full summary gives.
+    assert_eq!(*listed[0], *graph_data().listing);
+    assert!(Arc::ptr_eq(&listed[0], &data.listing));
+
+    let mut state = State::new(false);
+    update(&mut state, Action::Listed(listed[0].clone()));
+    assert_eq!(state.screen, Screen::Principals);
+    assert!(state.data.is_none());
+    assert!(render(&state, 80, 24).contains("user/alice"));
+    select_principal(&mut state, "user/alice");
+    // A proposal asked for before the data is there is asked again when it arrives.
+    press_queued(&mut state, KeyCode::Char('p'));
+    assert_eq!(state.screen, Screen::Proposal);
+    assert!(matches!(state.proposal, ProposalView::Computing { .. }));
+    state.effects.clear();
+    update(&mut state, Action::Loaded(data));
+    // Same list: nothing reset.
+    assert_eq!(state.screen, Screen::Proposal);
+    assert!(state
+        .effects
+        .iter()
+        .any(|e| matches!(e, Effect::Propose { principal, .. } if principal.ends_with("user/alice"))));
+}
+
+#[test]
+fn a_summary_that_is_not_one_fails_with_the_summary_reader_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("u.json");
+    std::fs::write(&path, "{\"schema\": \"pare.usage/v1\", \"principals\": [oops]}").unwrap();
+    let options = Options {
+        usage: Some(path.clone()),
+        ..Options::default()
+    };
+    let (tx, _rx) = std::sync::mpsc::channel();
+    let err = load(&options, &tx).unwrap_err();
+    assert!(
+        err.starts_with("cannot read the usage summary: not a usage summary ("),
+        "{err}"
+    );
+    assert!(err.contains("u.json:1"), "{err}");
 }
