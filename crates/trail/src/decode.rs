@@ -1,8 +1,8 @@
 //! Streaming, tolerant decoding of CloudTrail records.
 //!
 //! Nothing here builds a DOM per event: records are decoded into borrowed structs ([`RawEvent`]) holding only
-//! the fields replay needs (`requestParameters` and `responseElements` become `serde_json::Value`, because the
-//! catalog fills ARN templates from them). Containers (`{"Records":[...]}`, `{"Events":[...]}`, a top-level
+//! the fields replay needs (`requestParameters` and `responseElements` stay raw JSON text; replay turns them into
+//! `serde_json::Value`s for the catalog's ARN templates only when the mapping of that input is not memoized). Containers (`{"Records":[...]}`, `{"Events":[...]}`, a top-level
 //! array) are streamed element by element through a [`RecordSink`], so a file never sits in memory as a list of
 //! events.
 //!
@@ -291,8 +291,11 @@ pub(crate) struct RawEvent<'a> {
     pub(crate) user_identity: Obj<UserIdentity<'a>>,
     #[serde(borrow)]
     pub(crate) resources: ObjList<RawResource<'a>>,
-    pub(crate) request_parameters: Option<serde_json::Value>,
-    pub(crate) response_elements: Option<serde_json::Value>,
+    /// Kept as raw JSON text: the catalog's templates read it only when the mapping of this exact input is
+    /// not memoized yet (see `replay::MappingMemo`). `null` and absent both give `None`.
+    pub(crate) request_parameters: Option<Box<serde_json::value::RawValue>>,
+    /// Like `request_parameters`.
+    pub(crate) response_elements: Option<Box<serde_json::value::RawValue>>,
 }
 
 /// One record as found in a container: an event object, or something else.

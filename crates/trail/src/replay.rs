@@ -25,12 +25,14 @@
 //!   entries and `CloudTrail-Digest` folders (digest files, not events) are passed over and counted in
 //!   [`ReplayReport::ignored_files`].
 
-use crate::aggregate::{Aggregate, Call};
+use crate::aggregate::{self, Aggregate, Call, Sym};
 use crate::decode::{self, Layout, Obj, Record, RecordSink, Str};
 use crate::principal;
 use crate::time;
 use crate::usage::{RecordError, SourceInfo, UsageSummary};
 use pare_catalog::{EventMapping, EventRef, EventResource};
+use rustc_hash::FxHashMap;
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -249,8 +251,9 @@ pub struct Replayer {
 struct Ctx {
     strict: bool,
     principal: Option<globset::GlobMatcher>,
-    since: Option<String>,
-    until: Option<String>,
+    /// Packed times ([`aggregate::pack_time`]).
+    since: Option<aggregate::PackedTime>,
+    until: Option<aggregate::PackedTime>,
     max_decompressed: u64,
 }
 
@@ -271,10 +274,12 @@ impl Replayer {
                     .compile_matcher(),
             ),
         };
-        let bound = |option: &'static str, v: &Option<String>| -> Result<Option<String>, ReplayError> {
+        let bound = |option: &'static str, v: &Option<String>| -> Result<Option<u64>, ReplayError> {
             match v {
                 None => Ok(None),
                 Some(text) => time::parse_bound(text)
+                    .as_deref()
+                    .and_then(aggregate::pack_time)
                     .map(Some)
                     .ok_or_else(|| ReplayError::Option {
                         option,
@@ -359,6 +364,7 @@ impl Replayer {
                             ctx,
                             shared,
                             agg: Aggregate::default(),
+                            memo: MappingMemo::default(),
                             buf: Vec::new(),
                         };
                         for work in rx.iter() {
@@ -532,6 +538,7 @@ struct Worker<'a> {
     ctx: &'a Ctx,
     shared: &'a Shared,
     agg: Aggregate,
+    memo: MappingMemo,
     buf: Vec<u8>,
 }
 
@@ -638,6 +645,7 @@ impl Worker<'_> {
             ctx: self.ctx,
             shared: self.shared,
             agg: &mut self.agg,
+            memo: &mut self.memo,
             source: name,
             index: 0,
             used: 0,
@@ -796,8 +804,12 @@ fn content_into<R: Read>(content: &mut R, sink: &mut FileSink<'_>, buf: &mut Vec
     match layout {
         Layout::Lines => lines_from_slice(buf, sink, truncated),
         Layout::Document => {
-            let mut de = serde_json::Deserializer::from_slice(buf);
-            let res = decode::stream_document(&mut de, sink);
+            // Valid UTF-8 (the rule) is checked once for the whole buffer, so that the parser does not check
+            // every string again; otherwise the slice parser reports where the bad bytes are.
+            let res = match std::str::from_utf8(buf) {
+                Ok(text) => decode::stream_document(&mut serde_json::Deserializer::from_str(text), sink),
+                Err(_) => decode::stream_document(&mut serde_json::Deserializer::from_slice(buf), sink),
+            };
             if let (Err(e), false) = (res, truncated) {
                 let (reason, msg) = json_reason(e);
                 sink.fail(reason, msg);
@@ -927,6 +939,7 @@ struct FileSink<'a> {
     ctx: &'a Ctx,
     shared: &'a Shared,
     agg: &'a mut Aggregate,
+    memo: &'a mut MappingMemo,
     source: &'a str,
     index: u64,
     used: u64,
@@ -990,7 +1003,10 @@ impl FileSink<'_> {
             (Str::Wrong, _) => return Outcome::Bad("bad-field", "`eventTime` is not a string".into()),
             _ => return Outcome::Bad("missing-field", "`eventTime` (or `@timestamp`) is missing".into()),
         };
-        let Some(time) = time::normalize(raw_time) else {
+        let Some(time) = time::normalize(raw_time)
+            .as_deref()
+            .and_then(aggregate::pack_time)
+        else {
             return Outcome::Bad(
                 "bad-time",
                 format!("`eventTime` `{raw_time}` is not an RFC 3339 time"),
@@ -1003,15 +1019,11 @@ impl FileSink<'_> {
             }
             _ => return Outcome::Bad("missing-field", "`userIdentity` is missing".into()),
         };
-        if let Some(since) = &self.ctx.since {
-            if time.as_ref() < since.as_str() {
-                return Outcome::Filtered("outside-window");
-            }
+        if self.ctx.since.is_some_and(|since| time < since) {
+            return Outcome::Filtered("outside-window");
         }
-        if let Some(until) = &self.ctx.until {
-            if time.as_ref() >= until.as_str() {
-                return Outcome::Filtered("outside-window");
-            }
+        if self.ctx.until.is_some_and(|until| time >= until) {
+            return Outcome::Filtered("outside-window");
         }
         let region = ev.aws_region.non_empty();
         let partition = partition_of(region, ui.arn.get());
@@ -1024,49 +1036,214 @@ impl FileSink<'_> {
                 return Outcome::Filtered("principal-filtered");
             }
         }
-        let resources: Vec<EventResource<'_>> = ev
-            .resources
-            .0
-            .iter()
-            .map(|r| EventResource {
-                arn: r.arn.non_empty(),
-                resource_type: r.kind.non_empty(),
-                account_id: r.account_id.non_empty(),
-            })
-            .collect();
         let error_code = ev.error_code.non_empty();
-        let event = EventRef {
+        let input = MapInput {
             event_source,
             event_name,
             event_type: ev.event_type.non_empty(),
             partition,
             region,
             account: ev.recipient_account_id.non_empty().or(ui.account_id.non_empty()),
-            request_parameters: ev.request_parameters.as_ref().filter(|v| !v.is_null()),
-            response_elements: ev.response_elements.as_ref().filter(|v| !v.is_null()),
-            resources: &resources,
+            request: ev.request_parameters.as_deref().map(RawValue::get),
+            response: ev.response_elements.as_deref().map(RawValue::get),
+            resources: &ev.resources.0,
             error_code,
         };
-        let mapping = pare_catalog::catalog().map_event(&event);
-        let p = self.agg.principal(&arn, ty, &time);
-        match mapping {
-            EventMapping::Mapped(actions) => {
+        let principal = self.agg.principal(&arn, ty, time);
+        let event_id = ev.event_id.non_empty();
+        let denied = error_code.is_some_and(is_access_denied);
+        self.memo.with(&input, self.agg, |mapped, agg| match mapped {
+            Mapped::Actions {
+                event_source,
+                event_name,
+                region,
+                actions,
+            } => {
                 let call = Call {
-                    time: &time,
-                    event_source,
-                    event_name,
-                    region,
-                    event_id: ev.event_id.non_empty(),
-                    denied: error_code.is_some_and(is_access_denied),
+                    principal,
+                    time,
+                    event_source: *event_source,
+                    event_name: *event_name,
+                    region: *region,
+                    event_id,
+                    denied,
                 };
-                for a in &actions {
-                    p.call(&a.action, &a.resources, &call);
+                for (action, resources) in actions.iter() {
+                    agg.call(*action, resources, &call);
                 }
             }
-            EventMapping::NoPermissionNeeded { .. } => self.agg.no_permission += 1,
-            EventMapping::Unmapped => self.agg.unmapped(event_source, event_name),
-        }
+            Mapped::NoPermission => agg.no_permission += 1,
+            Mapped::Unmapped {
+                event_source,
+                event_name,
+            } => agg.unmapped(*event_source, *event_name),
+        });
         Outcome::Used
+    }
+}
+
+/// What the catalog's [`pare_catalog::Catalog::map_event`] reads of one record.
+struct MapInput<'a> {
+    event_source: &'a str,
+    event_name: &'a str,
+    event_type: Option<&'a str>,
+    partition: &'a str,
+    region: Option<&'a str>,
+    account: Option<&'a str>,
+    /// Raw JSON of `requestParameters` (never `null`).
+    request: Option<&'a str>,
+    /// Raw JSON of `responseElements` (never `null`).
+    response: Option<&'a str>,
+    resources: &'a [decode::RawResource<'a>],
+    error_code: Option<&'a str>,
+}
+
+/// An event's mapping with its strings interned in the worker's aggregate.
+enum Mapped {
+    /// The event's actions, each with its resource ids (empty: `*`), and the interned names for the summary.
+    Actions {
+        event_source: Sym,
+        event_name: Sym,
+        region: Option<Sym>,
+        actions: Box<[(Sym, Box<[Sym]>)]>,
+    },
+    /// No IAM permission needed.
+    NoPermission,
+    /// The catalog does not know the event.
+    Unmapped { event_source: Sym, event_name: Sym },
+}
+
+/// A memo keys bigger than this are not stored (huge `responseElements` are rarely repeated).
+const MEMO_MAX_KEY: usize = 4 << 10;
+/// The memo is emptied when its keys reach this many bytes, or it holds [`MEMO_MAX_ENTRIES`] entries: its memory
+/// is bounded whatever the corpus.
+const MEMO_MAX_BYTES: usize = 16 << 20;
+/// See [`MEMO_MAX_BYTES`].
+const MEMO_MAX_ENTRIES: usize = 64 << 10;
+
+/// Memoizes [`pare_catalog::Catalog::map_event`] per worker.
+///
+/// The mapping is a pure function of the fields in [`MapInput`]; records that repeat a call (same source, name,
+/// region, account, parameter and response texts, resources) are common in CloudTrail, and for them the JSON
+/// parameters are neither turned into `serde_json::Value`s nor walked by the ARN templates again. The key is the
+/// exact bytes of every input field (length-prefixed), so two records share an entry only when the catalog would
+/// see identical inputs. Memory is bounded by [`MEMO_MAX_BYTES`] and [`MEMO_MAX_ENTRIES`].
+#[derive(Default)]
+struct MappingMemo {
+    entries: FxHashMap<Box<[u8]>, Mapped>,
+    key_bytes: usize,
+    key: Vec<u8>,
+}
+
+fn push_field(key: &mut Vec<u8>, field: Option<&str>) {
+    match field {
+        None => key.extend_from_slice(&u32::MAX.to_le_bytes()),
+        Some(s) => {
+            // Keys are capped at MEMO_MAX_KEY bytes before they are built, so lengths fit.
+            key.extend_from_slice(&(s.len() as u32).to_le_bytes());
+            key.extend_from_slice(s.as_bytes());
+        }
+    }
+}
+
+impl MappingMemo {
+    /// Calls `f` with the mapping of `input`, from the memo or computed (and then memoized when small enough).
+    fn with(&mut self, input: &MapInput<'_>, agg: &mut Aggregate, f: impl FnOnce(&Mapped, &mut Aggregate)) {
+        let raw_len = input.request.map_or(0, str::len) + input.response.map_or(0, str::len);
+        let memoize = raw_len <= MEMO_MAX_KEY;
+        if memoize {
+            let key = &mut self.key;
+            key.clear();
+            for f in [
+                Some(input.event_source),
+                Some(input.event_name),
+                input.event_type,
+                Some(input.partition),
+                input.region,
+                input.account,
+                input.request,
+                input.response,
+                input.error_code,
+            ] {
+                push_field(key, f);
+            }
+            key.extend_from_slice(&(input.resources.len() as u32).to_le_bytes());
+            for r in input.resources {
+                push_field(key, r.arn.non_empty());
+                push_field(key, r.kind.non_empty());
+                push_field(key, r.account_id.non_empty());
+            }
+        }
+        let memoize = memoize && self.key.len() <= 2 * MEMO_MAX_KEY;
+        if memoize {
+            if let Some(mapped) = self.entries.get(self.key.as_slice()) {
+                return f(mapped, agg);
+            }
+        }
+        let mapped = compute_mapping(input, &mut agg.strings);
+        f(&mapped, agg);
+        if !memoize {
+            return;
+        }
+        if self.entries.len() >= MEMO_MAX_ENTRIES || self.key_bytes + self.key.len() > MEMO_MAX_BYTES {
+            self.entries.clear();
+            self.entries.shrink_to(MEMO_MAX_ENTRIES);
+            self.key_bytes = 0;
+        }
+        self.key_bytes += self.key.len();
+        self.entries.insert(self.key.as_slice().into(), mapped);
+    }
+}
+
+/// Runs the catalog's mapping on one record and interns what it returns.
+fn compute_mapping(input: &MapInput<'_>, strings: &mut aggregate::Interner) -> Mapped {
+    let parse = |raw: Option<&str>| -> Option<serde_json::Value> {
+        raw.and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
+            .filter(|v| !v.is_null())
+    };
+    let request = parse(input.request);
+    let response = parse(input.response);
+    let resources: Vec<EventResource<'_>> = input
+        .resources
+        .iter()
+        .map(|r| EventResource {
+            arn: r.arn.non_empty(),
+            resource_type: r.kind.non_empty(),
+            account_id: r.account_id.non_empty(),
+        })
+        .collect();
+    let event = EventRef {
+        event_source: input.event_source,
+        event_name: input.event_name,
+        event_type: input.event_type,
+        partition: input.partition,
+        region: input.region,
+        account: input.account,
+        request_parameters: request.as_ref(),
+        response_elements: response.as_ref(),
+        resources: &resources,
+        error_code: input.error_code,
+    };
+    match pare_catalog::catalog().map_event(&event) {
+        EventMapping::Mapped(actions) => Mapped::Actions {
+            event_source: strings.intern(input.event_source),
+            event_name: strings.intern(input.event_name),
+            region: input.region.map(|r| strings.intern(r)),
+            actions: actions
+                .iter()
+                .map(|a| {
+                    (
+                        strings.intern(&a.action),
+                        a.resources.iter().map(|r| strings.intern(r)).collect(),
+                    )
+                })
+                .collect(),
+        },
+        EventMapping::NoPermissionNeeded { .. } => Mapped::NoPermission,
+        EventMapping::Unmapped => Mapped::Unmapped {
+            event_source: strings.intern(input.event_source),
+            event_name: strings.intern(input.event_name),
+        },
     }
 }
 

@@ -280,14 +280,20 @@ impl UsageSummary {
         s
     }
 
-    /// Writes [`Self::to_json_pretty`] to a file.
+    /// Writes [`Self::to_json_pretty`] to a file, streamed (a large summary is not held twice in memory).
     pub fn write(&self, path: impl AsRef<Path>) -> Result<(), UsageError> {
+        use std::io::Write;
         let path = path.as_ref();
-        std::fs::write(path, self.to_json_pretty()).map_err(|source| UsageError::Io {
+        let io_err = |source: std::io::Error| UsageError::Io {
             op: "write",
             path: path.display().to_string(),
             source,
-        })
+        };
+        let file = std::fs::File::create(path).map_err(io_err)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        serde_json::to_writer_pretty(&mut out, self).map_err(|e| io_err(e.into()))?;
+        out.write_all(b"\n").map_err(io_err)?;
+        out.flush().map_err(io_err)
     }
 
     /// Looks a principal up by ARN (the list is sorted).
