@@ -6,7 +6,7 @@
 
 #![allow(missing_docs, clippy::unwrap_used)]
 
-use pare_graph::PermissionGraph;
+use pare_graph::{AnalyzeOptions, PermissionGraph};
 use pare_load::snapshot::Snapshot;
 use pare_trail::usage::UsageSummary;
 use serde_json::{json, Value};
@@ -140,7 +140,15 @@ fn account(n: usize) -> (Snapshot, UsageSummary) {
 
 fn main() {
     // `cargo test --benches` runs this binary too: keep that quick.
-    let sizes: Vec<usize> = if std::env::args().any(|a| a == "--bench") {
+    // `PARE_BENCH_SIZES=500,5000` picks the sizes.
+    let chosen: Vec<usize> = std::env::var("PARE_BENCH_SIZES")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let sizes: Vec<usize> = if !chosen.is_empty() {
+        chosen
+    } else if std::env::args().any(|a| a == "--bench") {
         vec![500, 2000, 5000]
     } else {
         vec![50]
@@ -151,7 +159,7 @@ fn main() {
         let t0 = Instant::now();
         let graph = PermissionGraph::build(&snapshot, &usage);
         let t1 = Instant::now();
-        let analysis = graph.analyze();
+        let analysis = graph.analyze_with(AnalyzeOptions { limit: Some(50) }, &|_, _| {});
         let t2 = Instant::now();
         let json = analysis.to_json_pretty();
         let t3 = Instant::now();
@@ -164,6 +172,26 @@ fn main() {
             (t3 - t2).as_secs_f64() * 1e3,
             json.len() as f64 / 1e6,
             analysis.summary.with_escalation,
+        );
+        drop(json);
+        // Complete lists (what `pare report` and `pare tui` get), on a fresh graph.
+        let graph = PermissionGraph::build(&snapshot, &usage);
+        let t4 = Instant::now();
+        let full = graph.analyze();
+        let t5 = Instant::now();
+        let unused: usize = full.principals.iter().map(|p| p.unused.len()).sum();
+        // One principal on a fresh graph (the TUI's first request), then a second one sharing its policies.
+        let graph = PermissionGraph::build(&snapshot, &usage);
+        let t6 = Instant::now();
+        let _ = graph.analyze_principal(&format!("{A}:role/role-1"));
+        let t7 = Instant::now();
+        let _ = graph.analyze_principal(&format!("{A}:role/role-21"));
+        let t8 = Instant::now();
+        println!(
+            "        complete lists: analyze {:>8.1} ms ({unused} unused entries); analyze_principal: first {:.1} ms, same policies {:.2} ms",
+            (t5 - t4).as_secs_f64() * 1e3,
+            (t7 - t6).as_secs_f64() * 1e3,
+            (t8 - t7).as_secs_f64() * 1e3,
         );
     }
 }

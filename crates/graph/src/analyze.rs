@@ -4,13 +4,14 @@ use crate::authz::Decision;
 use crate::escalation::ANY_PERMISSION;
 use crate::graph::{is_assume_role_action, PermissionGraph, PrincipalEntry, StmtKey};
 use crate::model::PrincipalKind;
-use crate::query::{access_level, level_risk};
+use crate::query::access_level;
 use crate::report::{
-    Analysis, AssumeLink, CatalogRef, Counts, LevelUse, MissingAction, PrincipalAnalysis, StatementUse,
-    Summary, UnobservableAction, UnusedAction, UsedAction, Window, SCHEMA,
+    Analysis, AssumeLink, CatalogRef, Counts, LevelUse, MissingAction, PrincipalAnalysis, ReasonCount,
+    ServiceUse, StatementUse, Summary, UnobservableAction, UnusedAction, UsedAction, Window, SCHEMA,
 };
 use pare_catalog::{catalog, AccessLevel};
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 const LEVELS: [AccessLevel; 5] = [
     AccessLevel::List,
@@ -20,10 +21,24 @@ const LEVELS: [AccessLevel; 5] = [
     AccessLevel::Tagging,
 ];
 
+/// Options of an analysis.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AnalyzeOptions {
+    /// List at most this many unused actions (riskiest first) and unobservable actions of each reason per
+    /// principal; `None` lists them all. The counts, the access levels and the per-service table always cover every action.
+    pub limit: Option<usize>,
+}
+
 impl PermissionGraph<'_> {
     /// Runs every query for every user, role and observed principal (groups act only through their members
-    /// and are not listed). `progress` is called after each principal with (done, total).
+    /// and are not listed), listing every unused and unobservable action. `progress` is called after each
+    /// principal with (done, total).
     pub fn analyze_with_progress(&self, progress: &dyn Fn(usize, usize)) -> Analysis {
+        self.analyze_with(AnalyzeOptions::default(), progress)
+    }
+
+    /// [`Self::analyze_with_progress`] with options (see [`AnalyzeOptions`]).
+    pub fn analyze_with(&self, options: AnalyzeOptions, progress: &dyn Fn(usize, usize)) -> Analysis {
         let todo: Vec<&PrincipalEntry> = self
             .principals
             .values()
@@ -32,7 +47,7 @@ impl PermissionGraph<'_> {
         let total = todo.len();
         let mut principals = Vec::with_capacity(total);
         for (i, p) in todo.into_iter().enumerate() {
-            principals.push(self.analyze_entry(p));
+            principals.push(self.analyze_entry(p, options.limit));
             progress(i + 1, total);
         }
         let summary = Summary {
@@ -59,6 +74,7 @@ impl PermissionGraph<'_> {
                 start: w.start.clone(),
                 end: w.end.clone(),
             }),
+            limit: options.limit,
             summary,
             principals,
             errors,
@@ -70,9 +86,18 @@ impl PermissionGraph<'_> {
         self.analyze_with_progress(&|_, _| {})
     }
 
-    /// The analysis of one principal (`None` when the graph does not know it).
+    /// The analysis of one principal, every list complete (`None` when the graph does not know it). Cheap
+    /// once another principal with the same policies was analysed: what the policies grant is computed once
+    /// per distinct policy set.
     pub fn analyze_principal(&self, arn: &str) -> Option<PrincipalAnalysis> {
-        self.principals.get(arn).map(|p| self.analyze_entry(p))
+        self.principals.get(arn).map(|p| self.analyze_entry(p, None))
+    }
+
+    /// [`Self::analyze_principal`] with lists cut to `limit` entries (see [`AnalyzeOptions::limit`]).
+    pub fn analyze_principal_with(&self, arn: &str, options: AnalyzeOptions) -> Option<PrincipalAnalysis> {
+        self.principals
+            .get(arn)
+            .map(|p| self.analyze_entry(p, options.limit))
     }
 
     fn refs(&self, p: &PrincipalEntry, keys: &[StmtKey]) -> Vec<crate::report::StatementRef> {
@@ -85,14 +110,16 @@ impl PermissionGraph<'_> {
         v
     }
 
-    fn analyze_entry(&self, p: &PrincipalEntry) -> PrincipalAnalysis {
+    /// Like [`Self::refs`] for statement keys over canonical policies (see [`crate::sets`]).
+    fn canonical_refs(&self, p: &PrincipalEntry, keys: &[StmtKey]) -> Vec<crate::report::StatementRef> {
+        let actual: Vec<StmtKey> = keys.iter().flat_map(|k| self.actual_keys(p, *k)).collect();
+        self.refs(p, &actual)
+    }
+
+    fn analyze_entry(&self, p: &PrincipalEntry, limit: Option<usize>) -> PrincipalAnalysis {
         let declared = p.declared.is_some();
         let usage = p.observed.and_then(|i| self.usage.principals.get(i));
-        let granted = if declared {
-            self.granted(&p.arn)
-        } else {
-            Default::default()
-        };
+        let info = declared.then(|| self.set_info(p));
 
         // Used and missing.
         let mut used: Vec<UsedAction> = Vec::new();
@@ -110,6 +137,7 @@ impl PermissionGraph<'_> {
                         first_seen: a.first_seen.clone(),
                         last_seen: a.last_seen.clone(),
                         resources: a.resources.clone(),
+                        regions: a.regions.clone(),
                         decision: "not-declared",
                         allowed_by: Vec::new(),
                     });
@@ -125,9 +153,9 @@ impl PermissionGraph<'_> {
                 if !v.allowed.is_empty() {
                     let mut keys: Vec<StmtKey> = Vec::new();
                     let mut conditional = false;
-                    for (_, d) in &v.allowed {
-                        keys.extend(d.statements().iter().copied());
-                        conditional |= matches!(d, Decision::AllowIfConditions(_));
+                    for x in &v.allowed {
+                        keys.extend(x.decision.statements().iter().copied());
+                        conditional |= matches!(x.decision, Decision::AllowIfConditions(_));
                     }
                     used.push(UsedAction {
                         action: name.clone(),
@@ -136,7 +164,8 @@ impl PermissionGraph<'_> {
                         denied: a.denied,
                         first_seen: a.first_seen.clone(),
                         last_seen: a.last_seen.clone(),
-                        resources: v.allowed.iter().map(|(r, _)| r.clone()).collect(),
+                        resources: distinct(v.allowed.iter().map(|x| x.resource.as_str())),
+                        regions: distinct(v.allowed.iter().filter_map(|x| x.region.as_deref())),
                         decision: if conditional {
                             "allowed-if-conditions"
                         } else {
@@ -149,26 +178,36 @@ impl PermissionGraph<'_> {
                     let explicit: Vec<StmtKey> = v
                         .refused
                         .iter()
-                        .flat_map(|(_, d)| match d {
+                        .flat_map(|x| match &x.decision {
                             Decision::ExplicitDeny(k) => k.clone(),
                             _ => Vec::new(),
                         })
                         .collect();
-                    let reason = v.refused.iter().find_map(|(_, d)| match d {
-                        Decision::ImplicitDeny(r) => Some(*r),
+                    let reason = v.refused.iter().find_map(|x| match x.decision {
+                        Decision::ImplicitDeny(r) => Some(r),
                         _ => None,
                     });
-                    let why = if !explicit.is_empty() {
+                    let mut why = if !explicit.is_empty() {
                         "a Deny statement refuses it".to_string()
                     } else {
                         reason.map(|r| r.to_string()).unwrap_or_default()
                     };
+                    let regions = distinct(v.refused.iter().filter_map(|x| x.region.as_deref()));
+                    if !regions.is_empty() && !v.allowed.is_empty() {
+                        let _ = write!(
+                            why,
+                            " for calls in {} (allowed in {})",
+                            backticked(&regions),
+                            backticked(&distinct(v.allowed.iter().filter_map(|x| x.region.as_deref())))
+                        );
+                    }
                     missing.push(MissingAction {
                         action: name.clone(),
                         access_level: level,
                         count: a.count,
                         denied: a.denied,
-                        resources: v.refused.iter().map(|(r, _)| r.clone()).collect(),
+                        resources: distinct(v.refused.iter().map(|x| x.resource.as_str())),
+                        regions,
                         decision: if explicit.is_empty() {
                             "implicit-deny"
                         } else {
@@ -184,6 +223,7 @@ impl PermissionGraph<'_> {
                         count: a.count,
                         denied: a.denied,
                         resources: a.resources.clone(),
+                        regions: a.regions.clone(),
                         decision: "allowed",
                         why: format!(
                             "{} of {} calls failed with an access-denied error although the declared policies \
@@ -197,70 +237,114 @@ impl PermissionGraph<'_> {
             }
         }
 
-        // Unused and unobservable.
-        let mut unused: Vec<UnusedAction> = Vec::new();
-        let mut unobservable: Vec<UnobservableAction> = Vec::new();
-        let escalation_actions: BTreeSet<String> = crate::data::tables()
-            .methods
-            .iter()
-            .flat_map(|m| m.actions.iter().map(|a| a.to_ascii_lowercase()))
-            .collect();
-        let used_lower: BTreeSet<String> = used_names.iter().map(|s| s.to_ascii_lowercase()).collect();
-        for (&action, grant) in &granted.actions {
-            if used_lower.contains(&action.to_ascii_lowercase()) {
-                continue;
-            }
-            let level = access_level(action);
-            if let Some(u) = self.unobservable(action, &grant.statements) {
-                unobservable.push(UnobservableAction {
-                    action: action.to_string(),
-                    access_level: level_name(level),
-                    reason: u.reason,
-                    detail: u.detail,
-                    doc: u.doc,
-                });
-                continue;
-            }
-            let mut risk = if escalation_actions.contains(&action.to_ascii_lowercase()) {
-                100
-            } else {
-                level_risk(level)
-            };
-            risk += self.wildcard_bonus(&grant.statements);
-            unused.push(UnusedAction {
-                action: action.to_string(),
-                access_level: level_name(level),
-                risk,
-                granted_by: self.refs(p, &grant.statements),
-            });
-        }
-        unused.sort_by(|a, b| b.risk.cmp(&a.risk).then_with(|| a.action.cmp(&b.action)));
+        // Granted actions that were used, as indices into the set's entries.
+        let used_entries: BTreeSet<usize> = match &info {
+            Some(info) => used_names
+                .iter()
+                .filter_map(|n| info.index.get(&n.to_ascii_lowercase()).copied())
+                .collect(),
+            None => BTreeSet::new(),
+        };
 
-        // Per level.
+        // Unused (riskiest first, the set's order) and unobservable (by name), per access level and service.
+        let mut unused: Vec<UnusedAction> = Vec::new();
+        let mut unobservable_idx: Vec<usize> = Vec::new();
+        let mut n_unused = 0;
         let mut levels: BTreeMap<usize, LevelUse> = BTreeMap::new();
-        let unobservable_set: BTreeSet<&str> = unobservable.iter().map(|u| u.action.as_str()).collect();
-        for &action in granted.actions.keys() {
-            let Some(level) = access_level(action) else {
-                continue;
-            };
-            let Some(idx) = LEVELS.iter().position(|l| *l == level) else {
-                continue;
-            };
-            let e = levels.entry(idx).or_insert_with(|| LevelUse {
-                level: level.as_str(),
-                granted: 0,
-                used: 0,
-                unobservable: 0,
-                unused: 0,
-                fraction_used: 0.0,
-            });
-            e.granted += 1;
-            if used_lower.contains(&action.to_ascii_lowercase()) {
-                e.used += 1;
-            } else if unobservable_set.contains(action) {
-                e.unobservable += 1;
-            } else {
-                e.unused += 1;
+        let mut services: BTreeMap<&str, ServiceUse> = BTreeMap::new();
+        let mut stmt_used: BTreeMap<StmtKey, usize> = BTreeMap::new();
+        let cap = limit.unwrap_or(usize::MAX);
+        if let Some(info) = &info {
+            for (i, e) in info.entries.iter().enumerate() {
+                let is_used = used_entries.contains(&i);
+                let svc = services.entry(e.service.as_str()).or_insert_with(|| ServiceUse {
+                    service: e.service.clone(),
+                    granted: 0,
+                    used: 0,
+                    unused: 0,
+                    unobservable: 0,
+                });
+                svc.granted += 1;
+                let level = e
+                    .level
+                    .and_then(|l| LEVELS.iter().position(|x| *x == l).map(|idx| (idx, l)))
+                    .map(|(idx, l)| {
+                        levels.entry(idx).or_insert_with(|| LevelUse {
+                            level: l.as_str(),
+                            granted: 0,
+                            used: 0,
+                            unobservable: 0,
+                            unused: 0,
+                            fraction_used: 0.0,
+                        })
+                    });
+                let mut level = level;
+                if let Some(l) = level.as_deref_mut() {
+                    l.granted += 1;
+                }
+                if is_used {
+                    svc.used += 1;
+                    if let Some(l) = level {
+                        l.used += 1;
+                    }
+                    for k in &e.statements {
+                        *stmt_used.entry(*k).or_default() += 1;
+                    }
+                } else if e.unobservable.is_some() {
+                    svc.unobservable += 1;
+                    if let Some(l) = level {
+                        l.unobservable += 1;
+                    }
+                    unobservable_idx.push(i);
+                } else {
+                    svc.unused += 1;
+                    if let Some(l) = level {
+                        l.unused += 1;
+                    }
+                    n_unused += 1;
+                    if unused.len() < cap {
+                        unused.push(UnusedAction {
+                            action: e.action.to_string(),
+                            access_level: level_name(e.level),
+                            risk: e.risk,
+                            granted_by: self.canonical_refs(p, &e.statements),
+                        });
+                    }
+                }
+            }
+        }
+        let n_unobservable = unobservable_idx.len();
+        let mut reasons: BTreeMap<&'static str, usize> = BTreeMap::new();
+        if let Some(info) = &info {
+            for &i in &unobservable_idx {
+                if let Some(u) = info.entries.get(i).and_then(|e| e.unobservable.as_ref()) {
+                    *reasons.entry(u.reason).or_default() += 1;
+                }
+            }
+        }
+        let mut unobservable: Vec<UnobservableAction> = Vec::new();
+        if let Some(info) = &info {
+            unobservable_idx.sort_by_key(|&i| info.entries.get(i).map(|e| e.action));
+            let mut listed: BTreeMap<&'static str, usize> = BTreeMap::new();
+            for &i in &unobservable_idx {
+                let Some(e) = info.entries.get(i) else {
+                    continue;
+                };
+                let Some(u) = &e.unobservable else {
+                    continue;
+                };
+                let n = listed.entry(u.reason).or_default();
+                if *n >= cap {
+                    continue;
+                }
+                *n += 1;
+                unobservable.push(UnobservableAction {
+                    action: e.action.to_string(),
+                    access_level: level_name(e.level),
+                    reason: u.reason,
+                    detail: u.detail.clone(),
+                    doc: u.doc.clone(),
+                });
             }
         }
         let access_levels: Vec<LevelUse> = levels
@@ -276,37 +360,28 @@ impl PermissionGraph<'_> {
             .collect();
 
         // Statements.
-        let mut stmt_counts: BTreeMap<StmtKey, (usize, usize)> = BTreeMap::new();
-        for (&action, grant) in &granted.actions {
-            let is_used = used_lower.contains(&action.to_ascii_lowercase());
-            for k in &grant.statements {
-                let e = stmt_counts.entry(*k).or_default();
-                e.0 += 1;
-                if is_used {
-                    e.1 += 1;
+        let mut statements: Vec<StatementUse> = Vec::new();
+        if let Some(info) = &info {
+            for (k, g) in &info.statement_granted {
+                let u = stmt_used.get(k).copied().unwrap_or(0);
+                let (actions, wildcard) = self.statement_patterns(*k);
+                for actual in self.actual_keys(p, *k) {
+                    statements.push(StatementUse {
+                        statement: self.statement_ref(actual, self.via_group(p, actual.policy)),
+                        actions: actions.clone(),
+                        wildcard,
+                        granted: *g,
+                        used: u,
+                    });
                 }
             }
         }
-        let mut statements: Vec<StatementUse> = stmt_counts
-            .into_iter()
-            .map(|(k, (g, u))| {
-                let (actions, wildcard) = self.statement_patterns(k);
-                StatementUse {
-                    statement: self.statement_ref(k, self.via_group(p, k.policy)),
-                    actions,
-                    wildcard,
-                    granted: g,
-                    used: u,
-                }
-            })
-            .collect();
         statements.sort_by(|a, b| {
             wildcard_rank(b.wildcard)
                 .cmp(&wildcard_rank(a.wildcard))
                 .then(b.granted.cmp(&a.granted))
                 .then_with(|| a.statement.cmp(&b.statement))
         });
-
         // Assume links.
         let mut assumes: BTreeMap<String, AssumeLink> = BTreeMap::new();
         if declared {
@@ -349,10 +424,10 @@ impl PermissionGraph<'_> {
             Vec::new()
         };
         let counts = Counts {
-            granted: granted.actions.len(),
+            granted: info.as_ref().map_or(0, |i| i.granted.actions.len()),
             used: used.iter().filter(|u| u.decision != "not-declared").count(),
-            unused: unused.len(),
-            unobservable: unobservable.len(),
+            unused: n_unused,
+            unobservable: n_unobservable,
             missing: missing.len(),
         };
         PrincipalAnalysis {
@@ -367,8 +442,13 @@ impl PermissionGraph<'_> {
             used,
             missing,
             unused,
+            services: services.into_values().collect(),
             statements,
             unobservable,
+            unobservable_reasons: reasons
+                .into_iter()
+                .map(|(reason, count)| ReasonCount { reason, count })
+                .collect(),
             assumes: assumes.into_values().collect(),
             escalation,
         }
@@ -420,7 +500,7 @@ impl PermissionGraph<'_> {
     }
 
     /// +5 when only `*`/`NotAction` statements grant the action, +3 when only service wildcards do.
-    fn wildcard_bonus(&self, keys: &[StmtKey]) -> u32 {
+    pub(crate) fn wildcard_bonus(&self, keys: &[StmtKey]) -> u32 {
         if keys.is_empty() {
             return 0;
         }
@@ -442,6 +522,25 @@ fn wildcard_rank(w: &str) -> u8 {
         "pattern" => 1,
         _ => 0,
     }
+}
+
+/// The distinct strings, in first-seen order.
+fn distinct<'s>(items: impl Iterator<Item = &'s str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for i in items {
+        if !out.iter().any(|o| o == i) {
+            out.push(i.to_string());
+        }
+    }
+    out
+}
+
+fn backticked(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn canonical(action: &str) -> String {

@@ -1,12 +1,18 @@
 //! The bridge to `pare_policy`'s evaluator: which policies apply to a request, and the verdict with the
 //! statements behind it.
 //!
-//! A usage summary does not carry the request context CloudTrail saw (source IP, MFA, tags, …), so a
-//! statement with a `Condition` cannot be decided exactly. Each request is therefore evaluated twice when
-//! needed: as written (conditions read an empty context, as AWS does for absent keys), then — when that does
-//! not allow — against an *optimistic* copy of the policies in which every `Allow` condition holds and every
-//! conditional `Deny` does not apply. An allow of the second kind is reported as
-//! [`Decision::AllowIfConditions`]: granted, provided the conditions hold.
+//! A usage summary carries only part of the request context CloudTrail saw. The requests the graph builds
+//! carry what is known: the principal's own keys (`aws:PrincipalArn`, `aws:PrincipalAccount`,
+//! `aws:PrincipalType`, `aws:username` for users — exact for a declared user or role) and, for used calls, the
+//! region they went to (`aws:RequestedRegion`, from the summary's `regions`). Other keys (source IP, MFA, tags,
+//! …) are unknown, so a statement conditioned on them cannot be decided exactly. Each request is therefore
+//! evaluated twice when needed: as written (conditions read the request's context, absent keys absent as AWS
+//! does), then — when that does not allow — against an *optimistic* copy of the policies in which every
+//! condition on an unknown key holds for `Allow` statements and a `Deny` statement with such a condition does
+//! not apply, while conditions on the keys the request carries are still evaluated. An allow of the second kind
+//! is reported as [`Decision::AllowIfConditions`]: granted, provided the conditions hold. So a statement allowing
+//! only `aws:RequestedRegion` `eu-west-1` allows a call recorded in `eu-west-1` and refuses one recorded in
+//! `us-east-1`, while a call whose region is unknown is allowed if conditions hold.
 
 use crate::graph::{PermissionGraph, PrincipalEntry, StmtKey};
 use crate::model::PrincipalKind;
@@ -58,19 +64,80 @@ impl Decision {
     }
 }
 
-/// The optimistic copy of a policy: `Allow` statements lose their conditions; conditional `Deny` statements
-/// are neutralized (`NotAction: "*"` matches nothing) so statement indices stay the same.
-pub(crate) fn optimistic(policy: &Policy) -> Policy {
+/// Context keys the graph fills in from the principal's identity (see [`request_for`]): when a request carries
+/// `aws:PrincipalArn`, these are exactly what AWS would send, absent ones included.
+const PRINCIPAL_KEYS: [&str; 4] = [
+    "aws:principalarn",
+    "aws:principalaccount",
+    "aws:principaltype",
+    "aws:username",
+];
+
+/// Whether a (lowercase) condition key is one [`request_for`] fills in from the principal.
+pub(crate) fn is_principal_key(key_lower: &str) -> bool {
+    PRINCIPAL_KEYS.contains(&key_lower)
+}
+
+/// The region key, filled in when the usage recorded the call's region.
+const REGION_KEY: &str = "aws:requestedregion";
+
+/// How many optimistic variants a policy has: one per combination of known key groups (principal, region).
+pub(crate) const VARIANTS: usize = 4;
+
+/// Which key groups a request knows: bit 0 the principal's keys, bit 1 the requested region.
+fn known_mask(req: &Request) -> usize {
+    let mut m = 0;
+    if req.context.contains_key("aws:principalarn") {
+        m |= 1;
+    }
+    if req.context.contains_key(REGION_KEY) {
+        m |= 2;
+    }
+    m
+}
+
+fn key_known(key_lower: &str, mask: usize) -> bool {
+    (mask & 1 != 0 && PRINCIPAL_KEYS.contains(&key_lower)) || (mask & 2 != 0 && key_lower == REGION_KEY)
+}
+
+/// Whether a policy has any `Condition` (otherwise its optimistic copies are the policy itself).
+pub(crate) fn has_conditions(policy: &Policy) -> bool {
+    policy.statements.iter().any(|st| st.condition.is_some())
+}
+
+/// The optimistic copies of a policy, one per [`known_mask`] value: `Allow` statements keep only the
+/// conditions on known keys; a `Deny` statement with a condition on an unknown key is neutralized
+/// (`NotAction: "*"` matches nothing) so statement indices stay the same; conditions on known keys stay as
+/// written.
+pub(crate) fn optimistic_variants(policy: &Policy) -> Vec<Policy> {
+    (0..VARIANTS).map(|mask| optimistic(policy, mask)).collect()
+}
+
+fn optimistic(policy: &Policy, mask: usize) -> Policy {
     let mut p = policy.clone();
     for st in &mut p.statements {
-        if st.condition.is_none() {
+        let Some(conditions) = st.condition.as_mut() else {
             continue;
-        }
+        };
         match st.effect {
-            Effect::Allow => st.condition = None,
+            Effect::Allow => {
+                for c in conditions.iter_mut() {
+                    c.entries.retain(|e| key_known(e.key_lower(), mask));
+                }
+                conditions.retain(|c| !c.entries.is_empty());
+                if conditions.is_empty() {
+                    st.condition = None;
+                }
+            }
             Effect::Deny => {
-                st.action = ActionSpec::NotAction(Values::list(vec![ActionPattern::new("*")]));
-                st.condition = None;
+                let all_known = conditions
+                    .iter()
+                    .flat_map(|c| c.entries.iter())
+                    .all(|e| key_known(e.key_lower(), mask));
+                if !all_known {
+                    st.action = ActionSpec::NotAction(Values::list(vec![ActionPattern::new("*")]));
+                    st.condition = None;
+                }
             }
         }
     }
@@ -89,6 +156,11 @@ pub(crate) fn request(action: &str, resource: &str, principal: &str, account: Op
 /// A request made by a declared or observed principal, with the context keys its identity fixes:
 /// `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType`, and `aws:username` for users.
 pub(crate) fn request_for(p: &PrincipalEntry, action: &str, resource: &str) -> Request {
+    request_in(p, action, resource, None)
+}
+
+/// [`request_for`] with the region the call went to (`aws:RequestedRegion`), when known.
+pub(crate) fn request_in(p: &PrincipalEntry, action: &str, resource: &str, region: Option<&str>) -> Request {
     let mut r = Request::new(action, resource)
         .principal(p.arn.as_str())
         .with("aws:PrincipalArn", p.arn.as_str());
@@ -103,18 +175,33 @@ pub(crate) fn request_for(p: &PrincipalEntry, action: &str, resource: &str) -> R
         PrincipalKind::Role => r = r.with("aws:PrincipalType", "AssumedRole"),
         _ => {}
     }
+    if let Some(region) = region {
+        r = r.with("aws:RequestedRegion", region);
+    }
     r
 }
 
 /// Evaluates a request: as written first, then optimistically (see the module docs).
 pub(crate) fn evaluate(g: &PermissionGraph<'_>, set: &PolicySet, req: &Request) -> Decision {
-    let strict = run(g, set, req, false);
+    let strict = run(g, set, req, None);
     if let Some(strict) = &strict {
         if strict.0 == pare_policy::Decision::Allow {
             return Decision::Allow(strict.1.clone());
         }
     }
-    let opt = run(g, set, req, true);
+    // Without conditions anywhere, the optimistic copies are the policies themselves.
+    let conditional = set
+        .identity
+        .iter()
+        .chain(set.boundary.iter())
+        .chain(set.scps.iter())
+        .chain(set.resource.iter())
+        .any(|&i| g.policies.get(i).is_some_and(|e| !e.optimistic.is_empty()));
+    let opt = if conditional {
+        run(g, set, req, Some(known_mask(req)))
+    } else {
+        strict.clone()
+    };
     match (strict, opt) {
         (_, Some((pare_policy::Decision::Allow, keys, _))) => Decision::AllowIfConditions(keys),
         (Some((pare_policy::Decision::ExplicitDeny, keys, _)), _) => Decision::ExplicitDeny(keys),
@@ -126,14 +213,21 @@ pub(crate) fn evaluate(g: &PermissionGraph<'_>, set: &PolicySet, req: &Request) 
 
 type Outcome = (pare_policy::Decision, Vec<StmtKey>, Reason);
 
-fn run(g: &PermissionGraph<'_>, set: &PolicySet, req: &Request, optimistic: bool) -> Option<Outcome> {
+/// Runs the evaluator on the policies as written (`optimistic` `None`) or on their optimistic copies for a
+/// [`known_mask`].
+fn run(
+    g: &PermissionGraph<'_>,
+    set: &PolicySet,
+    req: &Request,
+    optimistic: Option<usize>,
+) -> Option<Outcome> {
     let labels = &g.labels;
     let pick = |i: usize| -> Option<PolicyRef<'_>> {
         let e = g.policies.get(i)?;
-        let policy = if optimistic {
-            e.optimistic.as_ref()?
-        } else {
-            e.policy.as_ref()?
+        let written = e.policy.as_ref()?;
+        let policy = match optimistic {
+            Some(mask) => e.optimistic.get(mask).unwrap_or(written),
+            None => written,
         };
         Some(PolicyRef::new(labels.get(i)?.as_str(), policy))
     };
@@ -185,13 +279,13 @@ pub(crate) fn assume(g: &PermissionGraph<'_>, caller: &PolicySet, trust: usize, 
         ..PolicySet::default()
     };
     let mut conditional = matches!(full, Decision::AllowIfConditions(_));
-    let mut trust_keys = match run(g, &trust_only, req, false) {
+    let mut trust_keys = match run(g, &trust_only, req, None) {
         Some((pare_policy::Decision::ExplicitDeny, keys, _)) => return Decision::ExplicitDeny(keys),
         Some((_, keys, _)) => keys,
         None => Vec::new(),
     };
     if trust_keys.is_empty() {
-        trust_keys = match run(g, &trust_only, req, true) {
+        trust_keys = match run(g, &trust_only, req, Some(known_mask(req))) {
             Some((pare_policy::Decision::ExplicitDeny, _, _)) | None => Vec::new(),
             Some((_, keys, _)) => keys,
         };

@@ -22,6 +22,7 @@ use crate::data::{tables, Grants, Method, TargetKind};
 use crate::graph::{PermissionGraph, PrincipalEntry};
 use crate::model::{Edge, Node, PrincipalKind};
 use crate::report::{EscalationPath, EscalationStep, StepAction};
+use pare_policy::wildcard_match;
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -104,7 +105,7 @@ impl PermissionGraph<'_> {
             return v;
         }
         let v = match self.principals.get(arn) {
-            Some(p) if p.declared.is_some() => self.set_is_admin(p, &self.policy_set(p)),
+            Some(p) if p.declared.is_some() => self.set_admin(p),
             _ => false,
         };
         self.cache.admin.borrow_mut().insert(arn.to_string(), v);
@@ -142,7 +143,8 @@ impl PermissionGraph<'_> {
             return Vec::new();
         }
         let set = self.policy_set(p);
-        let granted = self.granted(arn);
+        let info = self.set_info(p);
+        let granted = &info.granted;
         let mut out: Vec<Hop> = Vec::new();
         for (mi, m) in tables().methods.iter().enumerate() {
             // Cheap filter: every action of the method must be granted somewhere.
@@ -271,12 +273,20 @@ impl PermissionGraph<'_> {
                     return out;
                 };
                 base.sort_by(|a, b| a.action.cmp(&b.action));
+                let pass_patterns = self.pass_role_patterns(p);
                 for role in self.roles_trusting(service) {
                     if role == p.arn {
                         continue;
                     }
                     let mut acts = Vec::new();
                     if m.target == TargetKind::PassRole {
+                        // Cheap filter before the evaluator: an Allow needs a statement whose resource
+                        // matches the role.
+                        if !pass_patterns.iter().any(|pat| {
+                            pat.is_none() || pat.as_deref().is_some_and(|x| wildcard_match(x, &role, false))
+                        }) {
+                            continue;
+                        }
                         match self.step_action(p, set, "iam:PassRole", &role) {
                             Some(a) => acts.push(a),
                             None => continue,
@@ -321,7 +331,7 @@ impl PermissionGraph<'_> {
     }
 
     fn step_action_anywhere(&self, p: &PrincipalEntry, set: &PolicySet, action: &str) -> Option<StepAction> {
-        let (resource, d) = self.decide_anywhere(p, set, action);
+        let (resource, d) = self.decide_anywhere(p, set, action, None);
         self.to_step_action(p, action, &resource, d)
     }
 
@@ -352,13 +362,41 @@ impl PermissionGraph<'_> {
         })
     }
 
+    /// The resource patterns of the identity Allow statements of `p` that cover `iam:PassRole`; `None` for a
+    /// statement that may match any role (`NotResource`, no `Resource`, policy variables).
+    fn pass_role_patterns(&self, p: &PrincipalEntry) -> Vec<Option<String>> {
+        let mut out = Vec::new();
+        for (pi, _) in &p.identity {
+            let Some(policy) = self.policies.get(*pi).and_then(|e| e.policy.as_ref()) else {
+                continue;
+            };
+            for st in &policy.statements {
+                if st.effect != pare_policy::Effect::Allow || !st.action.applies_to("iam:PassRole") {
+                    continue;
+                }
+                match &st.resource {
+                    Some(r) if !r.is_not() => out.extend(r.patterns().iter().map(|x| {
+                        let x = x.as_str();
+                        (!x.contains("${")).then(|| x.to_string())
+                    })),
+                    _ => out.push(None),
+                }
+            }
+        }
+        out
+    }
+
     /// Roles whose trust policy lets a service principal assume them (can-assume edges from the service).
     pub fn roles_trusting(&self, service: &str) -> Vec<String> {
-        let Some(n) = self
-            .graph
-            .node_indices()
-            .find(|&n| matches!(&self.graph[n], Node::Principal { arn, kind: PrincipalKind::Service } if arn == service))
-        else {
+        let Some(n) = self.principal_index(service).filter(|&n| {
+            matches!(
+                &self.graph[n],
+                Node::Principal {
+                    kind: PrincipalKind::Service,
+                    ..
+                }
+            )
+        }) else {
             return Vec::new();
         };
         let mut out: Vec<String> = self

@@ -26,8 +26,9 @@ pub struct PolicyEntry {
     pub json_path: String,
     /// The parsed document; `None` when it does not parse (the error is in [`PermissionGraph::errors`]).
     pub policy: Option<Policy>,
-    /// The document with conditions assumed to hold (see [`crate::authz`]).
-    pub(crate) optimistic: Option<Policy>,
+    /// The document with conditions on unknown keys assumed to hold, one copy per set of known keys (see
+    /// [`crate::authz`]); empty when the document has no conditions.
+    pub(crate) optimistic: Vec<Policy>,
     /// The graph node.
     pub node: NodeIndex,
 }
@@ -100,6 +101,13 @@ pub struct PermissionGraph<'a> {
     pub(crate) cache: crate::query::Cache,
     /// `policies[i]`'s label for the evaluator: `i` in decimal, so matched statements map back.
     pub(crate) labels: Vec<String>,
+    /// `policies[i]`'s canonical index: the first policy with the same document, so principals whose policies
+    /// have the same content (an inline policy copied to each role, say) share one computation.
+    pub(crate) canon: Vec<usize>,
+    /// `policies[i]` decides differently for different principals with the same policies: it uses policy
+    /// variables or conditions on the principal's own keys.
+    pub(crate) dependent: Vec<bool>,
+    content_index: HashMap<String, usize>,
     node_index: HashMap<(u8, String), NodeIndex>,
 }
 
@@ -117,6 +125,9 @@ impl<'a> PermissionGraph<'a> {
             errors: Vec::new(),
             cache: crate::query::Cache::default(),
             labels: Vec::new(),
+            canon: Vec::new(),
+            dependent: Vec::new(),
+            content_index: HashMap::new(),
             node_index: HashMap::new(),
         };
         g.add_declared();
@@ -266,6 +277,11 @@ impl<'a> PermissionGraph<'a> {
         n
     }
 
+    /// The node of a principal (any kind) by ARN or service name.
+    pub(crate) fn principal_index(&self, arn: &str) -> Option<NodeIndex> {
+        self.node_index.get(&(0, arn.to_string())).copied()
+    }
+
     pub(crate) fn principal_node(&mut self, arn: &str, kind: PrincipalKind) -> NodeIndex {
         self.node(0, arn, || Node::Principal {
             arn: arn.to_string(),
@@ -299,7 +315,24 @@ impl<'a> PermissionGraph<'a> {
                 None
             }
         };
-        let optimistic = parsed.as_ref().map(authz::optimistic);
+        let text = doc.document.to_string();
+        let dependent = text.contains("${")
+            || parsed.as_ref().is_some_and(|p| {
+                p.statements
+                    .iter()
+                    .flat_map(|st| st.condition.iter().flatten())
+                    .flat_map(|c| c.entries.iter())
+                    .any(|e| authz::is_principal_key(e.key_lower()))
+            });
+        let canon = if parsed.is_some() {
+            *self.content_index.entry(text).or_insert(index)
+        } else {
+            index
+        };
+        let optimistic = match &parsed {
+            Some(p) if authz::has_conditions(p) => authz::optimistic_variants(p),
+            _ => Vec::new(),
+        };
         self.policies.push(PolicyEntry {
             name: doc.name.clone(),
             arn: doc.arn.clone(),
@@ -311,6 +344,8 @@ impl<'a> PermissionGraph<'a> {
             node,
         });
         self.labels.push(index.to_string());
+        self.canon.push(canon);
+        self.dependent.push(dependent);
         self.add_statements(index);
         index
     }

@@ -56,11 +56,12 @@ pub mod model;
 mod observe;
 pub mod query;
 pub mod report;
+mod sets;
 
-pub use analyze::is_any_permission;
+pub use analyze::{is_any_permission, AnalyzeOptions};
 pub use authz::{Decision, PolicySet};
 pub use graph::{PermissionGraph, PolicyEntry, PrincipalEntry, StmtKey};
 pub use model::{Attachment, Edge, Node, PrincipalKind};
 pub use observe::Unobservable;
-pub use query::{Grant, Granted, UsedVerdict};
+pub use query::{Grant, Granted, UsedVerdict, Verdict};
 pub use report::Analysis;

@@ -2,14 +2,18 @@
 //!
 //! - `data-event`, `pass-role`: the embedded table `data/unobservable.json` (data events that trails do not log
 //!   by default; `iam:PassRole`, checked inside another call and never logged on its own).
+//! - `no-api-method`: no AWS API call needs the action ([`pare_catalog::Catalog::has_api_method`] is `false`:
+//!   no SDK method of the embedded API map maps to it and the service has no method of the same name). These
+//!   are the permission-only actions of the Service Authorization Reference — console-only
+//!   (`aws-portal:ViewBilling`), data-plane (`execute-api:Invoke`) and session permissions
+//!   (`ssmmessages:CreateControlChannel`): CloudTrail has no management event of their own, so their absence
+//!   from the logs says nothing.
 //! - `via-service`: every statement granting the action requires the call to come through an AWS service on
 //!   the principal's behalf (`aws:CalledVia`, `aws:CalledViaFirst`, `aws:CalledViaLast`, `aws:ViaAWSService`,
 //!   `<service>:ViaService`): such forward-access-session requests are made by the service, not by the
 //!   principal's own API calls.
 //!
-//! Actions without any API method (permission-only actions such as `s3:ListAllMyBuckets`-style console
-//! permissions) are not detected: the catalog does not say which actions the API map's methods need, so no
-//! `no-api-method` reason is emitted (see the crate README section on limits).
+//! The table is checked first, then `no-api-method`, then `via-service`: an action gets one reason.
 
 use crate::data::{tables, UnobservableRule};
 use crate::graph::{PermissionGraph, StmtKey};
@@ -19,7 +23,7 @@ use pare_policy::wildcard_match;
 /// Why a granted action cannot be seen in CloudTrail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unobservable {
-    /// `data-event`, `pass-role` or `via-service`.
+    /// `data-event`, `pass-role`, `no-api-method` or `via-service`.
     pub reason: &'static str,
     /// In words.
     pub detail: String,
@@ -33,6 +37,9 @@ const VIA_KEYS: [&str; 4] = [
     "aws:calledvialast",
     "aws:viaawsservice",
 ];
+
+const NO_API_DOC: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_actions-resources-contextkeys.html";
 
 const FAS_DOC: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_forward_access_sessions.html";
 
@@ -86,6 +93,19 @@ impl PermissionGraph<'_> {
                 detail: rule.reason.clone(),
                 doc: rule.doc.clone(),
             });
+        }
+        if let Some(info) = catalog().action(action) {
+            if !catalog().has_api_method(info.full_name) {
+                return Some(Unobservable {
+                    reason: "no-api-method",
+                    detail: format!(
+                        "no AWS API call needs `{}`: a permission-only action (console, data-plane or session \
+                         permission) that CloudTrail records no event of its own for",
+                        info.full_name
+                    ),
+                    doc: NO_API_DOC.to_string(),
+                });
+            }
         }
         if !statements.is_empty() {
             let mut keys: Vec<String> = Vec::new();

