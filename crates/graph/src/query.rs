@@ -29,6 +29,8 @@ pub(crate) struct Cache {
     pub(crate) wildcards: RefCell<HashMap<StmtKey, &'static str>>,
     /// Per distinct policy set: granted actions, classified.
     pub(crate) sets: RefCell<HashMap<crate::sets::SetKey, Rc<crate::sets::SetInfo>>>,
+    /// Per action: level, risk, unobservable by table or API map.
+    pub(crate) actions: RefCell<HashMap<&'static str, Rc<crate::sets::ActionClass>>>,
     /// Per distinct policy set: admin-equivalent.
     pub(crate) set_admin: RefCell<HashMap<crate::sets::SetKey, bool>>,
 }

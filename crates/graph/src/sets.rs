@@ -18,7 +18,7 @@ use crate::model::PrincipalKind;
 use crate::observe::Unobservable;
 use crate::query::{access_level, level_risk, Granted};
 use pare_catalog::AccessLevel;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 /// What identifies a [`SetInfo`].
@@ -41,11 +41,21 @@ pub(crate) struct Entry {
     /// Access level.
     pub level: Option<AccessLevel>,
     /// Why CloudTrail cannot show it, when it cannot.
-    pub unobservable: Option<Unobservable>,
+    pub unobservable: Option<Rc<Unobservable>>,
     /// Risk when unused (see [`crate::report::UnusedAction::risk`]).
     pub risk: u32,
     /// Granting statements (canonical policies).
     pub statements: Vec<StmtKey>,
+}
+
+/// What the catalog and the tables say about one action, whoever is granted it.
+#[derive(Debug)]
+pub(crate) struct ActionClass {
+    service: String,
+    level: Option<AccessLevel>,
+    risk: u32,
+    /// A table rule or `no-api-method` (not `via-service`, which depends on the statements).
+    unobservable: Option<Rc<Unobservable>>,
 }
 
 /// Everything about a policy set that does not depend on usage.
@@ -120,30 +130,28 @@ impl PermissionGraph<'_> {
     fn compute_set_info(&self, p: &PrincipalEntry, set: PolicySet) -> SetInfo {
         let set = &set;
         let granted = self.compute_granted(p, set);
-        let escalation_actions: BTreeSet<String> = crate::data::tables()
-            .methods
-            .iter()
-            .flat_map(|m| m.actions.iter().map(|a| a.to_ascii_lowercase()))
-            .collect();
         let mut statement_granted: BTreeMap<StmtKey, usize> = BTreeMap::new();
         let mut entries: Vec<Entry> = Vec::with_capacity(granted.actions.len());
         for (&action, grant) in &granted.actions {
             for k in &grant.statements {
                 *statement_granted.entry(*k).or_default() += 1;
             }
-            let level = access_level(action);
-            let unobservable = self.unobservable(action, &grant.statements);
-            let lower = action.to_ascii_lowercase();
-            let mut risk = if escalation_actions.contains(&lower) {
-                100
-            } else {
-                level_risk(level)
+            let class = self.action_class(action);
+            // The table and the API map first (per action, cached); then statements usable only through a
+            // service (per statement set, only when one has conditions).
+            let unobservable = match &class.unobservable {
+                Some(u) => Some(Rc::clone(u)),
+                None if grant.statements.iter().any(|k| self.statement_has_condition(*k)) => {
+                    self.unobservable(action, &grant.statements).map(Rc::new)
+                }
+                None => None,
             };
+            let mut risk = class.risk;
             risk += self.wildcard_bonus(&grant.statements);
             entries.push(Entry {
                 action,
-                service: lower.split(':').next().unwrap_or_default().to_string(),
-                level,
+                service: class.service.clone(),
+                level: class.level,
                 unobservable,
                 risk,
                 statements: grant.statements.clone(),
@@ -161,6 +169,35 @@ impl PermissionGraph<'_> {
             index,
             statement_granted,
         }
+    }
+
+    /// What the catalog and the tables say about one action (cached).
+    fn action_class(&self, action: &'static str) -> Rc<ActionClass> {
+        if let Some(c) = self.cache.actions.borrow().get(action) {
+            return Rc::clone(c);
+        }
+        let lower = action.to_ascii_lowercase();
+        let level = access_level(action);
+        let escalation = crate::data::tables()
+            .methods
+            .iter()
+            .any(|m| m.actions.iter().any(|a| a.eq_ignore_ascii_case(action)));
+        let c = Rc::new(ActionClass {
+            service: lower.split(':').next().unwrap_or_default().to_string(),
+            level,
+            risk: if escalation { 100 } else { level_risk(level) },
+            unobservable: self.unobservable(action, &[]).map(Rc::new),
+        });
+        self.cache.actions.borrow_mut().insert(action, Rc::clone(&c));
+        c
+    }
+
+    fn statement_has_condition(&self, k: StmtKey) -> bool {
+        self.policies
+            .get(k.policy)
+            .and_then(|p| p.policy.as_ref())
+            .and_then(|p| p.statements.get(k.statement))
+            .is_some_and(|st| st.condition.is_some())
     }
 
     /// The principal's own statements behind a canonical statement key (one per policy of the principal with
