@@ -76,11 +76,17 @@ bench() { # name, expected exit, dir, args...
         local d=$(( (end - start) / 1000 ))
         total=$(( total + d )); (( d < best )) && best=$d
     done
-    printf '| %s | %d | %.1f | %.1f |\n' "$name" "$RUNS" "$(echo "$total / $RUNS / 1000" | bc -l)" "$(echo "$best / 1000" | bc -l)"
+    # CPU time per run (perf's task-clock): unlike wall time, it does not grow when other work shares the cores.
+    local cpu="n/a"
+    if command -v perf >/dev/null 2>&1; then
+        cpu=$(cd "$dir" && { perf stat -x, -e task-clock -r "$RUNS" "$PARE" "$@" 2>&1 >/dev/null || true; } |
+            awk -F, '/task-clock/ { printf "%.1f", $1 }')
+    fi
+    printf '| %s | %d | %.1f | %.1f | %s |\n' "$name" "$RUNS" "$(echo "$total / $RUNS / 1000" | bc -l)" "$(echo "$best / 1000" | bc -l)" "${cpu:-n/a}"
 }
 
-echo "| case | runs | mean ms | best ms |"
-echo "| --- | --- | --- | --- |"
+echo "| case | runs | mean ms | best ms | CPU ms (task-clock) |"
+echo "| --- | --- | --- | --- | --- |"
 bench "one pair, not broader (p001)" 0 "$WORK" check --base base/iam/p001.json --head head/iam/p001.json
 bench "one pair, broader (p010: s3:*)" 1 "$WORK" check --base base/iam/p010.json --head head/iam/p010.json
 bench "one pair, broader, SARIF" 1 "$WORK" check --base base/iam/p010.json --head head/iam/p010.json --format sarif
@@ -92,6 +98,7 @@ bench "200 files, git HEAD~1:iam/ vs iam/" 1 "$WORK/repo" check --base HEAD~1:ia
 EXAMPLE="$(dirname "$PARE")/examples/bench_compare"
 if [ ! -x "$EXAMPLE" ]; then
     cargo build --release -p pare-drift --example bench_compare --manifest-path "$ROOT/Cargo.toml" >&2
+    EXAMPLE="${CARGO_TARGET_DIR:-$ROOT/target}/release/examples/bench_compare"
 fi
 "$EXAMPLE" "$WORK/base/iam/p010.json" "$WORK/head/iam/p010.json" "$RUNS"
 "$EXAMPLE" "$WORK/base/iam" "$WORK/head/iam" 5
