@@ -179,25 +179,33 @@ pub fn load(options: &Options, tx: &Sender<Action>) -> Result<Data, String> {
         |path: &Path| UsageSummary::read(path).map_err(|e| format!("cannot read the usage summary: {e}"));
     if let (Some(path), true) = (&options.usage, options.logs.is_empty()) {
         stage(&format!("reading {}…", path.display()));
-        let (digest, snapshot) = std::thread::scope(|s| {
-            let policies = s.spawn(|| read_policies(options));
+        // The list needs little of each input: the summary's digest, and the policies' principals (a
+        // snapshot file read as is; other sources through the loader) are read at the same time.
+        let (digest, early) = std::thread::scope(|s| {
+            let policies = s.spawn(|| early_policies(options));
             let digest = UsageDigest::read(path);
             (digest, policies.join())
         });
-        let snapshot = snapshot.map_err(|_| "reading the policies stopped unexpectedly".to_string())??;
+        let early = early.map_err(|_| "reading the policies stopped unexpectedly".to_string())??;
         let Some(digest) = digest else {
             // Not readable as a summary: the full read says why.
-            return Ok(Data::new(read_usage(path)?, snapshot, Vec::new()));
+            let usage = read_usage(path)?;
+            return Ok(Data::new(usage, early.into_snapshot(options)?, Vec::new()));
         };
-        let listing = Arc::new(Listing::new(&digest, snapshot.as_ref()));
-        drop(digest);
+        let listing = Arc::new(Listing::new(&digest, early.snapshot()));
         let _ = tx.send(Action::Listed(listing.clone()));
-        return Ok(Data::with_listing(
-            listing,
-            read_usage(path)?,
-            snapshot,
-            Vec::new(),
-        ));
+        // Then everything, as the analysis needs it.
+        let (usage, snapshot) = std::thread::scope(|s| {
+            let policies = s.spawn(|| early.into_snapshot(options));
+            (read_usage(path), policies.join())
+        });
+        let snapshot = snapshot.map_err(|_| "reading the policies stopped unexpectedly".to_string())??;
+        let usage = usage?;
+        // The loader and the snapshot reader see the same principals; should they not, the list is made
+        // again (and shown anew by `Action::Loaded`).
+        let full = Listing::new(&digest, snapshot.as_ref());
+        let listing = if full == *listing { listing } else { Arc::new(full) };
+        return Ok(Data::with_listing(listing, usage, snapshot, Vec::new()));
     }
     let mut usage = match &options.usage {
         Some(path) => {
@@ -237,6 +245,42 @@ pub fn load(options: &Options, tx: &Sender<Action>) -> Result<Data, String> {
     let snapshot = read_policies(options)?;
     stage("listing the principals…");
     Ok(Data::new(usage, snapshot, options.logs.clone()))
+}
+
+/// The policies as first read for the list.
+enum Early {
+    /// Read by the loader: final.
+    Loaded(Option<Snapshot>),
+    /// One `pare.policies/v1` file read as is (no validation, no source record): the loader reads it again.
+    Quick(Snapshot),
+}
+
+impl Early {
+    fn snapshot(&self) -> Option<&Snapshot> {
+        match self {
+            Early::Loaded(s) => s.as_ref(),
+            Early::Quick(s) => Some(s),
+        }
+    }
+
+    fn into_snapshot(self, options: &Options) -> Result<Option<Snapshot>, String> {
+        match self {
+            Early::Loaded(s) => Ok(s),
+            Early::Quick(_) => read_policies(options),
+        }
+    }
+}
+
+/// A single snapshot file is read as is (fast); anything else through the loader.
+fn early_policies(options: &Options) -> Result<Early, String> {
+    if let [one] = options.policies.as_slice() {
+        if Path::new(one).is_file() {
+            if let Ok(s) = Snapshot::read(one) {
+                return Ok(Early::Quick(s));
+            }
+        }
+    }
+    read_policies(options).map(Early::Loaded)
 }
 
 /// The policy snapshot of `options.policies` (`None` when there are none).

@@ -331,16 +331,26 @@ pub fn principal_list(usage: &UsageDigest, snapshot: Option<&Snapshot>) -> Vec<P
             });
         }
     }
-    // A summary may name a principal twice (normalising merges them): count distinct actions.
+    // A summary may name a principal or an action twice (normalising merges them): distinct actions are
+    // counted through a set then, and simply otherwise (a normalised summary: each once, sorted).
+    let mut times: BTreeMap<&str, usize> = BTreeMap::new();
+    for u in &usage.principals {
+        *times.entry(&u.arn).or_default() += 1;
+    }
     let mut actions: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for u in &usage.principals {
         if groups.contains_key(u.arn.as_str()) {
             continue;
         }
-        actions
-            .entry(&u.arn)
-            .or_default()
-            .extend(u.actions.iter().map(|a| a.action.as_str()));
+        let sorted = u.actions.windows(2).all(|w| w[0].action < w[1].action);
+        if sorted && times.get(u.arn.as_str()) == Some(&1) {
+            actions.insert(&u.arn, BTreeSet::new());
+        } else {
+            actions
+                .entry(&u.arn)
+                .or_default()
+                .extend(u.actions.iter().map(|a| a.action.as_str()));
+        }
         let info = out.entry(&u.arn).or_insert_with(|| PrincipalInfo {
             arn: u.arn.clone(),
             kind: "undeclared",
@@ -361,9 +371,13 @@ pub fn principal_list(usage: &UsageDigest, snapshot: Option<&Snapshot>) -> Vec<P
             }
         }
     }
-    for (arn, set) in actions {
-        if let Some(info) = out.get_mut(arn) {
-            info.actions = set.len();
+    for u in &usage.principals {
+        if let (Some(set), Some(info)) = (actions.get(u.arn.as_str()), out.get_mut(u.arn.as_str())) {
+            info.actions = if set.is_empty() {
+                u.actions.len()
+            } else {
+                set.len()
+            };
         }
     }
     out.into_values().collect()

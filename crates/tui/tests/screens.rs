@@ -773,6 +773,36 @@ fn the_list_is_shown_before_the_summary_is_fully_read() {
 }
 
 #[test]
+fn the_list_comes_first_with_policies_of_any_kind() {
+    // Policies that are not one snapshot file go through the loader before the list is made.
+    let scen = root().join("fixtures/scenarios/reports-app");
+    let options = Options {
+        usage: Some(root().join("fixtures/graph/usage.json")),
+        policies: vec![scen.join("terraform/plan.json").display().to_string()],
+        params: [("account_id".to_string(), "111122223333".to_string())]
+            .into_iter()
+            .collect(),
+        ..Options::default()
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let data = load(&options, &tx).unwrap();
+    drop(tx);
+    let listed: Vec<_> = rx
+        .iter()
+        .filter_map(|a| match a {
+            Action::Listed(l) => Some(l),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(listed.len(), 1);
+    assert!(Arc::ptr_eq(&listed[0], &data.listing));
+    assert!(data
+        .index_of("arn:aws:iam::111122223333:role/reports-app")
+        .is_some());
+    assert!(data.index_of("arn:aws:iam::111122223333:user/alice").is_some());
+}
+
+#[test]
 fn a_summary_that_is_not_one_fails_with_the_summary_reader_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("u.json");
@@ -788,4 +818,55 @@ fn a_summary_that_is_not_one_fails_with_the_summary_reader_error() {
         "{err}"
     );
     assert!(err.contains("u.json:1"), "{err}");
+}
+
+#[test]
+fn the_list_counts_distinct_actions_of_an_unnormalised_summary() {
+    use pare_tui::data::{principal_list, ActionDigest, PrincipalDigest, UsageDigest};
+    let action = |name: &str, count: u64, last: &str| ActionDigest {
+        action: name.into(),
+        count,
+        last_seen: last.into(),
+    };
+    let principal = |arn: &str, actions: Vec<ActionDigest>| PrincipalDigest {
+        arn: arn.into(),
+        r#type: pare_trail::usage::PrincipalType::IAMUser,
+        actions,
+    };
+    let digest = UsageDigest {
+        schema: Some("pare.usage/v1".into()),
+        window: None,
+        principals: vec![
+            principal(
+                "arn:aws:iam::1:user/b",
+                vec![
+                    action("s3:PutObject", 1, "2026-11-02"),
+                    action("s3:GetObject", 2, "2026-11-01"),
+                ],
+            ),
+            principal(
+                "arn:aws:iam::1:user/a",
+                vec![action("s3:GetObject", 5, "2026-11-03")],
+            ),
+            principal(
+                "arn:aws:iam::1:user/b",
+                vec![
+                    action("s3:GetObject", 4, "2026-11-05"),
+                    action("sqs:SendMessage", 1, "2026-11-04"),
+                ],
+            ),
+        ],
+    };
+    let list = principal_list(&digest, None);
+    assert_eq!(list.len(), 2);
+    assert_eq!(
+        (list[0].arn.as_str(), list[0].actions, list[0].calls),
+        ("arn:aws:iam::1:user/a", 1, 5)
+    );
+    assert_eq!(
+        (list[1].arn.as_str(), list[1].actions, list[1].calls),
+        ("arn:aws:iam::1:user/b", 3, 8)
+    );
+    assert_eq!(list[1].last_seen, "2026-11-05");
+    assert_eq!(list[1].kind, "undeclared");
 }
