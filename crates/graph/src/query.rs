@@ -179,8 +179,10 @@ impl PermissionGraph<'_> {
     }
 
     pub(crate) fn compute_granted(&self, p: &PrincipalEntry, set: &PolicySet) -> Granted {
-        // Candidates: every action an identity Allow statement covers, with the resource patterns to try.
-        let mut candidates: BTreeMap<&'static str, (Vec<StmtKey>, BTreeSet<String>)> = BTreeMap::new();
+        // Candidates: every action an identity Allow statement covers, with the statements (and so the resource
+        // patterns) to try it on.
+        let mut resources_of: Vec<Vec<String>> = Vec::new();
+        let mut candidates: HashMap<&'static str, Vec<usize>> = HashMap::new();
         for &pi in &set.identity {
             let Some(policy) = self.policies.get(pi).and_then(|e| e.policy.as_ref()) else {
                 continue;
@@ -193,19 +195,34 @@ impl PermissionGraph<'_> {
                     policy: pi,
                     statement: si,
                 };
-                let resources = candidate_resources(st, p);
+                let idx = resources_of.len();
+                resources_of.push(candidate_resources(st, p));
                 for &a in self.statement_actions(key).iter() {
-                    let entry = candidates.entry(a).or_default();
-                    entry.0.push(key);
-                    entry.1.extend(resources.iter().cloned());
+                    candidates.entry(a).or_default().push(idx);
                 }
             }
         }
+        let mut candidates: Vec<(&'static str, Vec<usize>)> = candidates.into_iter().collect();
+        candidates.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        // One request per resource pattern, its context built once; only the action changes.
+        let mut requests: HashMap<&str, Request> = HashMap::new();
         let mut out = Granted::default();
-        for (action, (_stmts, resources)) in candidates {
+        for (action, idxs) in candidates {
+            let resources: BTreeSet<&str> = idxs
+                .iter()
+                .filter_map(|&i| resources_of.get(i))
+                .flat_map(|rs| rs.iter().map(String::as_str))
+                .collect();
             let mut best: Option<Decision> = None;
-            for r in &resources {
-                let d = authz::evaluate(self, set, &authz::request_for(p, action, r));
+            for r in resources {
+                let req = requests
+                    .entry(r)
+                    .or_insert_with(|| authz::request_for(p, action, r));
+                if req.action != action {
+                    req.action.clear();
+                    req.action.push_str(action);
+                }
+                let d = authz::evaluate(self, set, req);
                 let done = matches!(d, Decision::Allow(_));
                 if d.allowed() && !best.as_ref().is_some_and(|b| matches!(b, Decision::Allow(_))) {
                     best = Some(d);
