@@ -40,8 +40,13 @@ key() {
 # start ENV...: runs pare tui in a 100x30 pane; its exit status and `stty -a` after it land in $TMP.
 start() {
   rm -f "$TMP/exit" "$TMP/stty"
-  tmux new-session -d -s "$SESSION" -x 100 -y 30 \
-    "env $* '$PARE' tui --logs '$SCEN/cloudtrail' --policies '$SCEN/terraform/plan.json' --param account_id=111122223333; echo \$? > '$TMP/exit'; stty -a > '$TMP/stty'; sleep 30"
+  # Right after `kill-server` the old server may still be going away ("server exited unexpectedly"): retry.
+  local i=0
+  until tmux new-session -d -s "$SESSION" -x 100 -y 30 \
+    "env $* '$PARE' tui --logs '$SCEN/cloudtrail' --policies '$SCEN/terraform/plan.json' --param account_id=111122223333; echo \$? > '$TMP/exit'; stty -a > '$TMP/stty'; sleep 30" 2>/dev/null; do
+    i=$((i + 1)); [ "$i" -lt 50 ] || fail "tmux would not start a session"
+    sleep 0.1
+  done
 }
 
 wait_exit() {
