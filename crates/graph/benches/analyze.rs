@@ -146,19 +146,46 @@ fn tui_account(principals: usize) -> (Snapshot, UsageSummary) {
         ("s3:PutObject", "arn:aws:s3:::data-{p}/out/{r}.json"),
         ("s3:ListBucket", "arn:aws:s3:::data-{p}"),
         ("s3:DeleteObject", "arn:aws:s3:::data-{p}/tmp/{r}"),
-        ("dynamodb:GetItem", "arn:aws:dynamodb:eu-west-1:111122223333:table/t{p}"),
-        ("dynamodb:PutItem", "arn:aws:dynamodb:eu-west-1:111122223333:table/t{p}"),
-        ("dynamodb:Query", "arn:aws:dynamodb:eu-west-1:111122223333:table/t{p}/index/i{r}"),
-        ("dynamodb:UpdateItem", "arn:aws:dynamodb:eu-west-1:111122223333:table/t{p}"),
+        (
+            "dynamodb:GetItem",
+            "arn:aws:dynamodb:eu-west-1:111122223333:table/t{p}",
+        ),
+        (
+            "dynamodb:PutItem",
+            "arn:aws:dynamodb:eu-west-1:111122223333:table/t{p}",
+        ),
+        (
+            "dynamodb:Query",
+            "arn:aws:dynamodb:eu-west-1:111122223333:table/t{p}/index/i{r}",
+        ),
+        (
+            "dynamodb:UpdateItem",
+            "arn:aws:dynamodb:eu-west-1:111122223333:table/t{p}",
+        ),
         ("sqs:SendMessage", "arn:aws:sqs:eu-west-1:111122223333:q{p}-{r}"),
-        ("sqs:ReceiveMessage", "arn:aws:sqs:eu-west-1:111122223333:q{p}-{r}"),
+        (
+            "sqs:ReceiveMessage",
+            "arn:aws:sqs:eu-west-1:111122223333:q{p}-{r}",
+        ),
         ("sqs:DeleteMessage", "arn:aws:sqs:eu-west-1:111122223333:q{p}-{r}"),
         ("kms:Decrypt", "arn:aws:kms:eu-west-1:111122223333:key/k{p}-{r}"),
         ("kms:Encrypt", "arn:aws:kms:eu-west-1:111122223333:key/k{p}-{r}"),
-        ("kms:GenerateDataKey", "arn:aws:kms:eu-west-1:111122223333:key/k{p}-{r}"),
-        ("lambda:InvokeFunction", "arn:aws:lambda:eu-west-1:111122223333:function:f{p}-{r}"),
-        ("logs:PutLogEvents", "arn:aws:logs:eu-west-1:111122223333:log-group:g{p}:log-stream:s{r}"),
-        ("logs:CreateLogStream", "arn:aws:logs:eu-west-1:111122223333:log-group:g{p}:log-stream:s{r}"),
+        (
+            "kms:GenerateDataKey",
+            "arn:aws:kms:eu-west-1:111122223333:key/k{p}-{r}",
+        ),
+        (
+            "lambda:InvokeFunction",
+            "arn:aws:lambda:eu-west-1:111122223333:function:f{p}-{r}",
+        ),
+        (
+            "logs:PutLogEvents",
+            "arn:aws:logs:eu-west-1:111122223333:log-group:g{p}:log-stream:s{r}",
+        ),
+        (
+            "logs:CreateLogStream",
+            "arn:aws:logs:eu-west-1:111122223333:log-group:g{p}:log-stream:s{r}",
+        ),
         ("ec2:DescribeInstances", "*"),
         ("ec2:DescribeVpcs", "*"),
         ("iam:GetRole", "arn:aws:iam::111122223333:role/r{r}"),
@@ -178,7 +205,11 @@ fn tui_account(principals: usize) -> (Snapshot, UsageSummary) {
             .map(|a| {
                 let (action, template) = T[(a + p) % T.len()];
                 let resources: Vec<String> = (0..1 + (p + a) % 8)
-                    .map(|r| template.replace("{p}", &p.to_string()).replace("{r}", &r.to_string()))
+                    .map(|r| {
+                        template
+                            .replace("{p}", &p.to_string())
+                            .replace("{r}", &r.to_string())
+                    })
                     .collect();
                 json!({"action": action, "count": 25, "denied": 0, "first_seen": "2026-11-01T00:00:00Z",
                        "last_seen": "2026-11-02T00:00:00Z", "event_names": [], "resources": resources,
@@ -188,9 +219,10 @@ fn tui_account(principals: usize) -> (Snapshot, UsageSummary) {
         actions.sort_by(|a, b| a["action"].as_str().cmp(&b["action"].as_str()));
         up.push(json!({"arn": arn, "type": "AssumedRole", "actions": actions}));
     }
-    let snapshot =
-        Snapshot::from_json(&json!({"schema": "pare.policies/v1", "principals": principals_json}).to_string())
-            .unwrap();
+    let snapshot = Snapshot::from_json(
+        &json!({"schema": "pare.policies/v1", "principals": principals_json}).to_string(),
+    )
+    .unwrap();
     let usage = UsageSummary::from_json(
         &json!({"schema": "pare.usage/v1", "sources": [], "window": null, "stats": {"records": 0, "skipped": 0, "unmapped": 0, "errors": []},
                 "principals": up, "unmapped": []})
@@ -217,7 +249,10 @@ fn main() {
     };
     let _ = pare_catalog::catalog().action_count();
     // `PARE_BENCH_TUI=2000`: the TUI benchmark's account instead.
-    if let Some(n) = std::env::var("PARE_BENCH_TUI").ok().and_then(|v| v.parse::<usize>().ok()) {
+    if let Some(n) = std::env::var("PARE_BENCH_TUI")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
         let (snapshot, usage) = tui_account(n);
         let t0 = Instant::now();
         let graph = PermissionGraph::build(&snapshot, &usage);
