@@ -1117,9 +1117,9 @@ enum Mapped {
 const MEMO_MAX_KEY: usize = 4 << 10;
 /// The memo is emptied when its keys reach this many bytes, or it holds [`MEMO_MAX_ENTRIES`] entries: its memory
 /// is bounded whatever the corpus.
-const MEMO_MAX_BYTES: usize = 16 << 20;
+const MEMO_MAX_BYTES: usize = 4 << 20;
 /// See [`MEMO_MAX_BYTES`].
-const MEMO_MAX_ENTRIES: usize = 64 << 10;
+const MEMO_MAX_ENTRIES: usize = 16 << 10;
 
 /// Memoizes [`pare_catalog::Catalog::map_event`] per worker.
 ///
@@ -1303,5 +1303,91 @@ impl RecordSink for FileSink<'_> {
 
     fn stop(&self) -> bool {
         self.ctx.strict && self.shared.stop.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input<'a>(request: Option<&'a str>, resources: &'a [decode::RawResource<'a>]) -> MapInput<'a> {
+        MapInput {
+            event_source: "s3.amazonaws.com",
+            event_name: "GetObject",
+            event_type: Some("AwsApiCall"),
+            partition: "aws",
+            region: Some("us-east-1"),
+            account: Some("111122223333"),
+            request,
+            response: None,
+            resources,
+            error_code: None,
+        }
+    }
+
+    /// The action names and resource ARNs of a mapping, as strings.
+    fn actions(mapped: &Mapped, agg: &Aggregate) -> Vec<(String, Vec<String>)> {
+        match mapped {
+            Mapped::Actions { actions, .. } => actions
+                .iter()
+                .map(|(a, rs)| {
+                    (
+                        agg.strings.get(*a).to_string(),
+                        rs.iter().map(|r| agg.strings.get(*r).to_string()).collect(),
+                    )
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn memo_hits_only_on_identical_inputs_and_agrees_with_the_catalog() {
+        let mut memo = MappingMemo::default();
+        let mut agg = Aggregate::default();
+        let mut seen = Vec::new();
+        let a = r#"{"bucketName":"logs","key":"a.txt"}"#;
+        let b = r#"{"bucketName":"logs","key":"b.txt"}"#;
+        for req in [a, b, a, a, b] {
+            memo.with(&input(Some(req), &[]), &mut agg, |m, agg| {
+                seen.push(actions(m, agg))
+            });
+        }
+        assert_eq!(memo.entries.len(), 2);
+        let expect = |key: &str| {
+            vec![(
+                "s3:GetObject".to_string(),
+                vec![format!("arn:aws:s3:::logs/{key}")],
+            )]
+        };
+        assert_eq!(seen[0], expect("a.txt"));
+        assert_eq!(seen[1], expect("b.txt"));
+        assert_eq!(seen[2], seen[0]);
+        assert_eq!(seen[4], seen[1]);
+        // The event's own `resources` are part of the key.
+        let res = [decode::RawResource {
+            arn: Str::Some("arn:aws:s3:::other/x".into()),
+            kind: Str::Some("AWS::S3::Object".into()),
+            account_id: Str::Missing,
+        }];
+        memo.with(&input(Some(a), &res), &mut agg, |_, _| {});
+        assert_eq!(memo.entries.len(), 3);
+    }
+
+    #[test]
+    fn memo_skips_large_inputs_and_stays_bounded() {
+        let mut memo = MappingMemo::default();
+        let mut agg = Aggregate::default();
+        let big = format!(r#"{{"bucketName":"logs","key":"{}"}}"#, "k".repeat(MEMO_MAX_KEY));
+        let mut got = Vec::new();
+        memo.with(&input(Some(&big), &[]), &mut agg, |m, agg| got = actions(m, agg));
+        assert!(memo.entries.is_empty());
+        assert_eq!(got.len(), 1);
+        for i in 0..MEMO_MAX_ENTRIES + 10 {
+            let req = format!(r#"{{"bucketName":"logs","key":"{i}"}}"#);
+            memo.with(&input(Some(&req), &[]), &mut agg, |_, _| {});
+        }
+        assert!(memo.entries.len() <= MEMO_MAX_ENTRIES);
+        assert!(memo.key_bytes <= MEMO_MAX_BYTES);
     }
 }
