@@ -216,7 +216,7 @@ fn permission_only_actions_are_unobservable() {
     assert!(p["unobservable"][0]["detail"]
         .as_str()
         .unwrap()
-        .contains("no AWS API call needs `aws-portal:ViewBilling`"));
+        .contains("no AWS API call in the embedded API map needs `aws-portal:ViewBilling`"));
     assert_eq!(
         p["unobservable_reasons"],
         serde_json::json!([{"reason": "no-api-method", "count": 3}])

@@ -7,7 +7,8 @@
 //!   are the permission-only actions of the Service Authorization Reference — console-only
 //!   (`aws-portal:ViewBilling`), data-plane (`execute-api:Invoke`) and session permissions
 //!   (`ssmmessages:CreateControlChannel`): CloudTrail has no management event of their own, so their absence
-//!   from the logs says nothing.
+//!   from the logs says nothing. The API map is older than the catalog, so an API added since (its calls would
+//!   be logged) lands here too; the detail says so, and "cannot tell" is the safe side of that error.
 //! - `via-service`: every statement granting the action requires the call to come through an AWS service on
 //!   the principal's behalf (`aws:CalledVia`, `aws:CalledViaFirst`, `aws:CalledViaLast`, `aws:ViaAWSService`,
 //!   `<service>:ViaService`): such forward-access-session requests are made by the service, not by the
@@ -99,8 +100,9 @@ impl PermissionGraph<'_> {
                 return Some(Unobservable {
                     reason: "no-api-method",
                     detail: format!(
-                        "no AWS API call needs `{}`: a permission-only action (console, data-plane or session \
-                         permission) that CloudTrail records no event of its own for",
+                        "no AWS API call in the embedded API map needs `{}`: a permission-only action \
+                         (console, data-plane, session or service-side) with no CloudTrail event of its own, or \
+                         an API newer than the map",
                         info.full_name
                     ),
                     doc: NO_API_DOC.to_string(),

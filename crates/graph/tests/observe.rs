@@ -77,7 +77,7 @@ fn permission_only_actions_are_unobservable_not_unused() {
     assert!(
         billing
             .detail
-            .contains("no AWS API call needs `aws-portal:ViewBilling`"),
+            .contains("no AWS API call in the embedded API map needs `aws-portal:ViewBilling`"),
         "{}",
         billing.detail
     );
