@@ -1117,9 +1117,9 @@ enum Mapped {
 const MEMO_MAX_KEY: usize = 4 << 10;
 /// The memo is emptied when its keys reach this many bytes, or it holds [`MEMO_MAX_ENTRIES`] entries: its memory
 /// is bounded whatever the corpus.
-const MEMO_MAX_BYTES: usize = 4 << 20;
+const MEMO_MAX_BYTES: usize = 16 << 20;
 /// See [`MEMO_MAX_BYTES`].
-const MEMO_MAX_ENTRIES: usize = 16 << 10;
+const MEMO_MAX_ENTRIES: usize = 64 << 10;
 
 /// Memoizes [`pare_catalog::Catalog::map_event`] per worker.
 ///
