@@ -6,6 +6,9 @@
 
 #![allow(missing_docs, clippy::unwrap_used)]
 
+#[path = "support/tui_account.rs"]
+mod tui_account;
+
 use pare_graph::{AnalyzeOptions, PermissionGraph};
 use pare_load::snapshot::Snapshot;
 use pare_trail::usage::UsageSummary;
@@ -138,100 +141,6 @@ fn account(n: usize) -> (Snapshot, UsageSummary) {
     (snapshot, usage)
 }
 
-/// The TUI benchmark's account (`crates/tui/examples/first_frame.rs`): 2,000 roles, each with its own copy of
-/// one broad inline policy, 20 actions each with up to 8 resources (1,000,000 events in the summary).
-fn tui_account(principals: usize) -> (Snapshot, UsageSummary) {
-    const T: &[(&str, &str)] = &[
-        ("s3:GetObject", "arn:aws:s3:::data-{p}/obj/{r}.json"),
-        ("s3:PutObject", "arn:aws:s3:::data-{p}/out/{r}.json"),
-        ("s3:ListBucket", "arn:aws:s3:::data-{p}"),
-        ("s3:DeleteObject", "arn:aws:s3:::data-{p}/tmp/{r}"),
-        (
-            "dynamodb:GetItem",
-            "arn:aws:dynamodb:eu-west-1:111122223333:table/t{p}",
-        ),
-        (
-            "dynamodb:PutItem",
-            "arn:aws:dynamodb:eu-west-1:111122223333:table/t{p}",
-        ),
-        (
-            "dynamodb:Query",
-            "arn:aws:dynamodb:eu-west-1:111122223333:table/t{p}/index/i{r}",
-        ),
-        (
-            "dynamodb:UpdateItem",
-            "arn:aws:dynamodb:eu-west-1:111122223333:table/t{p}",
-        ),
-        ("sqs:SendMessage", "arn:aws:sqs:eu-west-1:111122223333:q{p}-{r}"),
-        (
-            "sqs:ReceiveMessage",
-            "arn:aws:sqs:eu-west-1:111122223333:q{p}-{r}",
-        ),
-        ("sqs:DeleteMessage", "arn:aws:sqs:eu-west-1:111122223333:q{p}-{r}"),
-        ("kms:Decrypt", "arn:aws:kms:eu-west-1:111122223333:key/k{p}-{r}"),
-        ("kms:Encrypt", "arn:aws:kms:eu-west-1:111122223333:key/k{p}-{r}"),
-        (
-            "kms:GenerateDataKey",
-            "arn:aws:kms:eu-west-1:111122223333:key/k{p}-{r}",
-        ),
-        (
-            "lambda:InvokeFunction",
-            "arn:aws:lambda:eu-west-1:111122223333:function:f{p}-{r}",
-        ),
-        (
-            "logs:PutLogEvents",
-            "arn:aws:logs:eu-west-1:111122223333:log-group:g{p}:log-stream:s{r}",
-        ),
-        (
-            "logs:CreateLogStream",
-            "arn:aws:logs:eu-west-1:111122223333:log-group:g{p}:log-stream:s{r}",
-        ),
-        ("ec2:DescribeInstances", "*"),
-        ("ec2:DescribeVpcs", "*"),
-        ("iam:GetRole", "arn:aws:iam::111122223333:role/r{r}"),
-    ];
-    let doc = json!({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": ["s3:*", "dynamodb:*", "sqs:*", "kms:Decrypt", "kms:Encrypt",
-            "kms:GenerateDataKey", "lambda:InvokeFunction", "logs:*", "ec2:Describe*", "iam:Get*"],
-         "Resource": "*"}]});
-    let mut principals_json = Vec::new();
-    let mut up = Vec::new();
-    for p in 0..principals {
-        let name = format!("app-{p:05}");
-        let arn = format!("{A}:role/{name}");
-        principals_json.push(json!({"arn": arn, "kind": "Role", "name": name, "path": "/",
-            "inline": [{"name": "app", "origin": {"file": "bench.json", "json_path": format!("$.roles[{p}]")}, "document": doc}]}));
-        let mut actions: Vec<Value> = (0..T.len())
-            .map(|a| {
-                let (action, template) = T[(a + p) % T.len()];
-                let resources: Vec<String> = (0..1 + (p + a) % 8)
-                    .map(|r| {
-                        template
-                            .replace("{p}", &p.to_string())
-                            .replace("{r}", &r.to_string())
-                    })
-                    .collect();
-                json!({"action": action, "count": 25, "denied": 0, "first_seen": "2026-11-01T00:00:00Z",
-                       "last_seen": "2026-11-02T00:00:00Z", "event_names": [], "resources": resources,
-                       "sample_event_ids": [], "regions": ["eu-west-1"]})
-            })
-            .collect();
-        actions.sort_by(|a, b| a["action"].as_str().cmp(&b["action"].as_str()));
-        up.push(json!({"arn": arn, "type": "AssumedRole", "actions": actions}));
-    }
-    let snapshot = Snapshot::from_json(
-        &json!({"schema": "pare.policies/v1", "principals": principals_json}).to_string(),
-    )
-    .unwrap();
-    let usage = UsageSummary::from_json(
-        &json!({"schema": "pare.usage/v1", "sources": [], "window": null, "stats": {"records": 0, "skipped": 0, "unmapped": 0, "errors": []},
-                "principals": up, "unmapped": []})
-        .to_string(),
-    )
-    .unwrap();
-    (snapshot, usage)
-}
-
 fn main() {
     // `cargo test --benches` runs this binary too: keep that quick.
     // `PARE_BENCH_SIZES=500,5000` picks the sizes.
@@ -253,7 +162,7 @@ fn main() {
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
     {
-        let (snapshot, usage) = tui_account(n);
+        let (snapshot, usage) = (tui_account::snapshot(n), tui_account::usage(n, n as u64 * 500));
         let t0 = Instant::now();
         let graph = PermissionGraph::build(&snapshot, &usage);
         let t1 = Instant::now();
